@@ -1,0 +1,1 @@
+"""procgen: public-service procedures as typed specs."""
