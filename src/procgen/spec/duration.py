@@ -85,8 +85,13 @@ _SHAPE = re.compile(r"^\s*(?P<amount>\d+(?:[.,]\d+)?)\s*(?P<unit>\D.*?)\s*$")
 
 _EXAMPLES = ("7 working days", "4 working hours", "30 days", "2 months")
 
-#: The pattern the meta-schema publishes for editors; the parser is the authority.
-JSON_PATTERN = r"^\s*\d+([.,]\d+)?\s*\S.*$"
+#: The pattern the meta-schema publishes for editors (lower-case spellings; the parser also
+#: accepts other cases and is the authority).
+JSON_PATTERN = (
+    r"^\s*\d+([.,]\d+)?\s*("
+    + "|".join(re.escape(a).replace("\\ ", r"\s+") for a in sorted(_ALIASES, key=len, reverse=True))
+    + r")\s*$"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
+from procgen.spec.duration import JSON_PATTERN as DURATION_PATTERN
 from procgen.spec.duration import Duration
 from procgen.spec.text import SpecModel, Text
 
@@ -229,7 +230,9 @@ class Sector(SpecModel):
     """Lĩnh vực: the field a procedure belongs to. A plain string is taken as its id."""
 
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    """A short id for the sector (lower-case, dashes), e.g. `military-service`."""
     name: Text | None = None
+    """The sector's name (Lĩnh vực), e.g. Nghĩa vụ quân sự."""
 
     @model_validator(mode="before")
     @classmethod
@@ -247,40 +250,55 @@ class Agency(SpecModel):
     """A government agency; ``id`` is its electronic identifier, used in dossier numbers."""
 
     id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.]*$")] | None = None
+    """The agency's electronic identifier (mã định danh điện tử), used in dossier numbers."""
     name: Text
+    """The agency's name."""
 
 
 class Decision(SpecModel):
     """The decision that published the procedure (quyết định công bố)."""
 
     number: Annotated[str, StringConstraints(min_length=1)]
+    """The decision's number, e.g. `6184/QĐ-BQP`."""
     date: dt.date | None = None
+    """The date it was signed."""
     issuer: Text | None = None
+    """Who issued it."""
 
 
 class LegalDocument(SpecModel):
     """A legal basis (căn cứ pháp lý): kept as data because the law changes."""
 
     number: Annotated[str, StringConstraints(min_length=1)]
+    """The document's number, e.g. `288/2025/NĐ-CP`."""
     title: Text
+    """Its title."""
     date: dt.date
+    """The date it was issued."""
     issuer: Text | None = None
+    """The issuing body."""
 
 
 class Result(SpecModel):
     """A possible result of the procedure (kết quả); several are alternatives."""
 
     id: Identifier
+    """An id for this result."""
     label: Text
+    """What the applicant receives, e.g. a permit or a refusal letter."""
     template: FormTemplate | None = None
+    """The form of the result paper, if it has one."""
 
 
 class FormTemplate(SpecModel):
     """A form template (mẫu đơn, tờ khai) such as ``ĐK 01-A``."""
 
     code: Annotated[str, StringConstraints(min_length=1)]
+    """The form's code, e.g. `ĐK 01-A`."""
     label: Text | None = None
+    """The form's name."""
     url: str | None = None
+    """Where the blank form can be downloaded."""
 
 
 Result.model_rebuild()
@@ -293,7 +311,9 @@ class Option(SpecModel):
     """A choice's option. A plain string is both value and (Vietnamese) label."""
 
     value: Annotated[str, StringConstraints(min_length=1)]
+    """The value stored when this option is chosen."""
     label: Text
+    """The text shown for this option."""
 
     @model_validator(mode="before")
     @classmethod
@@ -311,8 +331,13 @@ class Rule(SpecModel):
     """A cross-field check: ``check`` must be true, else ``message`` is shown on ``fields``."""
 
     check: Expr
+    """A CEL condition that must be true, e.g. `end_date >= start_date`."""
     message: Text
+    """The message shown when the check fails."""
     fields: tuple[FieldPath, ...] = ()
+    """The fields (dotted paths) the message is shown on; default: the field the rule belongs to, or
+    the whole form.
+    """
 
 
 class Field(SpecModel):
@@ -324,6 +349,7 @@ class Field(SpecModel):
     """
 
     id: Identifier
+    """The field's id: the key in the submitted data and the name conditions use."""
     type: Annotated[
         str,
         WithJsonSchema(
@@ -336,24 +362,46 @@ class Field(SpecModel):
             }
         ),
     ] = "text"
+    """The field type: text, textarea, integer, decimal, money, date, datetime, boolean, choice,
+    multichoice, email, phone, citizen_id, tax_code, address, file, group, list, or a type
+    registered by the deployment.
+    """
     label: Text
+    """The question or label shown to the applicant."""
     help: Text | None = None
+    """Hint text shown under the label."""
     placeholder: Text | None = None
+    """Example text shown in an empty input."""
     required: bool = False
+    """Whether the applicant must answer (a field hidden by `when` is never required)."""
     default: JsonValue = None
+    """The value the field starts with."""
     min_length: Annotated[int, PField(ge=0)] | None = None
+    """Fewest characters (text types)."""
     max_length: Annotated[int, PField(ge=1)] | None = None
+    """Most characters (text types)."""
     pattern: str | None = None
+    """A regular expression the whole value must match (text types)."""
     minimum: Decimal | dt.date | None = None
+    """Lowest value (numbers, money, dates)."""
     maximum: Decimal | dt.date | None = None
+    """Highest value (numbers, money, dates)."""
     min_items: Annotated[int, PField(ge=0)] | None = None
+    """Fewest rows (list) or choices (multichoice)."""
     max_items: Annotated[int, PField(ge=1)] | None = None
+    """Most rows (list) or choices (multichoice)."""
     options: tuple[Option, ...] = ()
+    """The options of a choice or multichoice field."""
     accept: tuple[str, ...] = ()
+    """Accepted file types by extension, e.g. `[pdf, jpg]` (file fields)."""
     max_size: ByteSize | None = None
+    """Largest file, e.g. `10MB` (file fields)."""
     fields: tuple[Field, ...] = ()
+    """The nested fields of a group, or of each row of a list."""
     when: Expr | None = None
+    """A CEL condition: the field is shown (and can be required) only when it is true."""
     rules: tuple[Rule, ...] = ()
+    """Cross-field checks run after each value is valid on its own."""
 
     @field_validator("pattern")
     @classmethod
@@ -380,26 +428,42 @@ class Page(SpecModel):
     """A page of a multi-page form: a title and the top-level fields it shows, in order."""
 
     id: Identifier
+    """The page's id."""
     title: Text
+    """The page's title."""
     fields: tuple[Identifier, ...] = PField(min_length=1)
+    """The top-level fields shown on this page, in order."""
 
 
 class Document(SpecModel):
     """A dossier component (thành phần hồ sơ) the applicant attaches."""
 
     id: Identifier
+    """The document's id."""
     label: Text
+    """The document's name as in the catalogue."""
     help: Text | None = None
+    """Guidance for the applicant."""
     required: bool = True
+    """Whether the document must be attached."""
     when: Expr | None = None
+    """A CEL condition: the document is required only when it is true."""
     originals: Annotated[int, PField(ge=0)] = 1
+    """Number of originals (bản chính)."""
     copies: Annotated[int, PField(ge=0)] = 0
+    """Number of copies (bản sao)."""
     template: FormTemplate | None = None
+    """The form template (mẫu đơn, tờ khai) to fill in, if any."""
     accept: tuple[str, ...] = ("pdf", "jpg", "png")
+    """Accepted file types by extension."""
     max_size: ByteSize = ByteSize(10 * 1024 * 1024)
+    """Largest file, e.g. `10MB`."""
     max_files: Annotated[int, PField(ge=1)] = 1
+    """How many files may be attached."""
     data_store: bool = False
+    """Whether an electronic copy from the national data store may replace it."""
     national_code: str | None = None
+    """The document's code in the national document repository."""
 
 
 # --------------------------------------------------------------------------- deadlines
@@ -409,7 +473,9 @@ class AnnualDate(SpecModel):
     """A date that recurs every year, written ``25/06`` (day/month)."""
 
     day: Annotated[int, PField(ge=1, le=31)]
+    """Day of the month."""
     month: Annotated[int, PField(ge=1, le=12)]
+    """Month of the year."""
 
     @model_validator(mode="before")
     @classmethod
@@ -452,10 +518,17 @@ class Deadline(SpecModel):
     """
 
     within: Duration | None = None
+    """A duration from receipt, e.g. `7 working days`."""
     same_day: bool = False
+    """Handled on the day of receipt."""
     cutoff: dt.time | None = None
+    """For same-day procedures: dossiers received after this time (default 15:00) are due the next
+    working day.
+    """
     by: AnnualDate | None = None
+    """A fixed date every year, written day/month, e.g. `25/06`."""
     before: FieldPath | None = None
+    """Due before the date the applicant enters in this field."""
 
     @model_validator(mode="before")
     @classmethod
@@ -510,6 +583,11 @@ class Deadline(SpecModel):
             schema,
             {
                 "type": "string",
+                "anyOf": [
+                    {"pattern": DURATION_PATTERN},
+                    {"pattern": r"^\s*(same day|trong ngày)\s*$"},
+                    {"pattern": r"^\s*(by|trước ngày|hạn)\s+\d{1,2}/\d{1,2}\s*$"},
+                ],
                 "description": "'7 working days', '4 working hours', '30 days', 'same day', "
                 "or 'by 25/06'.",
                 "examples": ["7 working days", "same day", "by 25/06"],
@@ -521,23 +599,31 @@ class LeadTime(SpecModel):
     """An applicant-entered date must be at least ``at_least`` after submission."""
 
     field: FieldPath
+    """The date field the applicant fills in (e.g. the flight date)."""
     at_least: Duration
+    """How long after submission that date must be, e.g. `7 working days`."""
     message: Text | None = None
+    """The message shown when the date is too early (the earliest allowed date is added)."""
 
 
 class Extension(SpecModel):
     """An action that extends the legal deadline by ``by``, at most ``times`` times."""
 
     by: Duration
+    """How much each extension adds, e.g. `30 days`."""
     times: Annotated[int, PField(ge=1)] = 1
+    """How many times the deadline may be extended."""
 
 
 class ChannelTerms(SpecModel):
     """Processing time and fee for one channel (trực tiếp, trực tuyến, bưu chính)."""
 
     fee: Money | None = None
+    """The fee for this channel, in VND."""
     processing_time: Duration | None = None
+    """The processing time for this channel, if it differs."""
     description: Text | None = None
+    """Notes on this channel."""
 
 
 # --------------------------------------------------------------------------- the workflow
@@ -547,7 +633,9 @@ class Role(SpecModel):
     """Who may act. A plain string is taken as the role's id."""
 
     id: Identifier
+    """The role's id, used by steps and actions."""
     label: Text | None = None
+    """The role's name."""
 
     @model_validator(mode="before")
     @classmethod
@@ -570,14 +658,25 @@ class Action(SpecModel):
     """
 
     id: Identifier
+    """The action's id (unique in its step)."""
     label: Text | None = None
+    """The button text."""
     to: Identifier
+    """The step the dossier moves to."""
     role: Identifier | None = None
+    """Who may take this action, if not the step's role."""
     when: Expr | None = None
+    """A CEL guard: the action is offered only when it is true."""
     requires: tuple[Identifier, ...] = ()
+    """Built-in inputs the actor must give: reason, note, decision_number, decision_date,
+    result_document, new_appointment.
+    """
     inputs: tuple[Field, ...] = ()
+    """Other inputs the actor must give, declared like form fields."""
     extends: Extension | None = None
+    """This action extends the legal deadline."""
     reschedules: bool = False
+    """This action sets a new appointment date (apology letter, form 04)."""
 
 
 class Step(SpecModel):
@@ -591,16 +690,27 @@ class Step(SpecModel):
     """
 
     id: Identifier
+    """The step's id."""
     label: Text | None = None
+    """The step's name, as the applicant sees it in tracking."""
     role: Identifier | None = None
+    """Who acts in this step."""
     agency: Text | None = None
+    """The agency that handles this step, when several take part (liên thông)."""
     deadline: Deadline | None = None
+    """How long the step may take, from entering it (internal steps: often working hours)."""
     clock: ClockMode = ClockMode.RUNNING
+    """`running` or `paused`: whether the legal deadline runs during this step."""
     status: NationalStatus | None = None
+    """The national status code this step maps to (0-10, see docs)."""
     outcome: Outcome | None = None
+    """Makes the step final: approved, refused, not_accepted, withdrawn or stopped."""
     completes: bool = False
+    """Entering this step means the result is ready (for on-time statistics)."""
     on_expiry: Identifier | None = None
+    """The step the dossier moves to when this step's deadline passes with no action."""
     actions: tuple[Action, ...] = ()
+    """What the actor can do in this step."""
 
     @property
     def final(self) -> bool:
@@ -618,14 +728,23 @@ class Case(SpecModel):
     """
 
     id: Identifier
+    """The case's id."""
     name: Text
+    """The case's name (trường hợp)."""
     when: Expr | None = None
+    """A CEL condition choosing this case from the applicant's answers."""
     deadline: Deadline | None = None
+    """The legal deadline of this case."""
     fee: Money | None = None
+    """The fee of this case, in VND."""
     channels: dict[Channel, ChannelTerms] | None = None
+    """Fee and time per channel."""
     documents: tuple[Document, ...] | None = None
+    """The documents of this case."""
     lead_times: tuple[LeadTime, ...] | None = None
+    """Dates the applicant enters that must be far enough ahead."""
     steps: tuple[Step, ...] | None = None
+    """The workflow of this case."""
 
 
 class ResolvedCase(SpecModel):
@@ -657,33 +776,61 @@ class ProcedureSpec(SpecModel):
     """A whole procedure: the single source of truth every artefact is generated from."""
 
     code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=64)]
+    """The procedure's stable code, used in URLs (e.g. `BQP-NVQS-01`)."""
     catalogue_code: Annotated[str, StringConstraints(pattern=r"^\d\.\d{6}$")] | None = None
+    """The national catalogue code (mã thủ tục), pattern `d.dddddd`."""
     version: Annotated[int, PField(ge=1)] = 1
+    """The spec's version; dossiers stay on the version they were submitted under."""
     name: Text
+    """The procedure's name."""
     summary: Text | None = None
+    """A one-paragraph description for the catalogue."""
     decision: Decision | None = None
+    """The decision that published the procedure."""
     sector: Sector
+    """The sector (lĩnh vực)."""
     level: Level
+    """The level of government: central, ministry, province, commune or unit."""
     agency: Agency
+    """The implementing agency (cơ quan thực hiện)."""
     deciding_agency: Agency | None = None
+    """The agency that decides, if different."""
     coordinating_agencies: tuple[Agency, ...] = ()
+    """Agencies that coordinate."""
     online: OnlineLevel = OnlineLevel.FULL
+    """`full` (toàn trình) or `partial` (một phần)."""
     subjects: tuple[Subject, ...] = PField(default=(Subject.CITIZEN,), min_length=1)
+    """Who may apply: citizen, organisation, unit."""
     conditions: tuple[Text, ...] = ()
+    """Conditions the applicant must meet."""
     legal_basis: tuple[LegalDocument, ...] = ()
+    """The legal documents the procedure rests on."""
     results: tuple[Result, ...] = ()
+    """The possible results (alternatives)."""
     roles: tuple[Role, ...] = ()
+    """The roles that act on dossiers (applicant and system are built in)."""
     fields: tuple[Field, ...] = ()
+    """The form the applicant fills in."""
     pages: tuple[Page, ...] = ()
+    """Split the form into pages (fields not listed go on a last page)."""
     rules: tuple[Rule, ...] = ()
+    """Cross-field checks on the whole form."""
     documents: tuple[Document, ...] = ()
+    """The documents to attach (thành phần hồ sơ)."""
     deadline: Deadline | None = None
+    """The legal deadline (thời hạn giải quyết), counted from receipt."""
     fee: Money = 0
+    """The fee, in VND."""
     channels: dict[Channel, ChannelTerms] = PField(default_factory=dict)
+    """Fee and processing time per channel (direct, online, postal), where they differ."""
     lead_times: tuple[LeadTime, ...] = ()
+    """Dates the applicant enters that must be far enough ahead."""
     pattern: Identifier | None = None
+    """A reusable workflow whose standard steps this procedure extends (e.g. `one_stop`)."""
     steps: tuple[Step, ...] = ()
+    """The workflow: the states of a dossier. The first step is where a dossier starts."""
     cases: tuple[Case, ...] = ()
+    """Variants of the procedure (trường hợp), each inheriting what it does not set."""
 
     def __repr__(self) -> str:
         steps = {s.id for case in self.effective_cases() for s in case.steps}

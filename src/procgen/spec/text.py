@@ -16,7 +16,9 @@ __all__ = ["SpecModel", "Text"]
 class SpecModel(BaseModel):
     """Base of every spec model: immutable, and unknown keys are errors, not ignored."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, use_attribute_docstrings=True
+    )
 
 
 class Text(SpecModel):
@@ -29,7 +31,9 @@ class Text(SpecModel):
     """
 
     vi: str = Field(min_length=1)
+    """The Vietnamese text (required: Vietnamese is the default language)."""
     en: str | None = Field(default=None, min_length=1)
+    """The English text (the linter warns when it is missing)."""
 
     @model_validator(mode="before")
     @classmethod
