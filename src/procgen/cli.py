@@ -96,24 +96,30 @@ def check(
         console.print(f"No spec files found in {', '.join(map(str, targets))}.", style="yellow")
         raise typer.Exit(1)
     table = Table(title="Procedures checked")
-    for column in ("file", "code", "version", "name", "cases", "fields", "steps", "errors",
-                   "warnings"):
-        table.add_column(column, justify="right" if column in ("version", "cases", "fields",
-                         "steps", "errors", "warnings") else "left")
+    table.add_column("code", no_wrap=True)
+    for column in ("ver", "cases", "fields", "steps", "errors", "warn"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("file", overflow="ellipsis", no_wrap=True, min_width=24)
     for loaded, found in results:
         spec = loaded.spec
         e = sum(d.severity is Severity.ERROR for d in found)
         cases = spec.effective_cases() if spec else ()
+        counts = (
+            [
+                str(spec.version),
+                str(len(cases)),
+                str(sum(1 for _ in spec.walk_fields())),
+                str(len({s.id for c in cases for s in c.steps})),
+            ]
+            if spec
+            else ["-"] * 4
+        )
         table.add_row(
-            loaded.file,
             spec.code if spec else "-",
-            str(spec.version) if spec else "-",
-            spec.name.vi if spec else "-",
-            str(len(cases)) if spec else "-",
-            str(sum(1 for _ in spec.walk_fields())) if spec else "-",
-            str(len({s.id for c in cases for s in c.steps})) if spec else "-",
+            *counts,
             f"[red]{e}[/red]" if e else "0",
             str(len(found) - e),
+            Path(loaded.file).name,
         )
     console.print(table)
     verdict = "[red]failed[/red]" if failed else "[green]ok[/green]"
