@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import jsonschema
@@ -41,8 +42,12 @@ def test_definition_is_bilingual_and_catalogued(path: Path) -> None:
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_definition_validates_against_the_metaschema(path: Path) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    jsonschema.Draft202012Validator(metaschema()).validate(data)
+    # Editors see YAML dates as strings (as JSON does), so compare in that form.
+    data = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
+    validator = jsonschema.Draft202012Validator(
+        metaschema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    validator.validate(data)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)

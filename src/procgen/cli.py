@@ -96,10 +96,10 @@ def check(
         console.print(f"No spec files found in {', '.join(map(str, targets))}.", style="yellow")
         raise typer.Exit(1)
     table = Table(title="Procedures checked")
-    table.add_column("code", no_wrap=True)
+    table.add_column("code", no_wrap=True, min_width=12)
     for column in ("ver", "cases", "fields", "steps", "errors", "warn"):
-        table.add_column(column, justify="right", no_wrap=True)
-    table.add_column("file", overflow="ellipsis", no_wrap=True, min_width=24)
+        table.add_column(column, justify="right", no_wrap=True, min_width=len(column))
+    table.add_column("file", overflow="ellipsis", no_wrap=True, max_width=28)
     for loaded, found in results:
         spec = loaded.spec
         e = sum(d.severity is Severity.ERROR for d in found)

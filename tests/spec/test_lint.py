@@ -292,6 +292,22 @@ def test_paused_steps_and_loops_do_not_count(make: Make) -> None:
     assert diagnostics == []
 
 
+def test_a_densely_connected_workflow_is_linted_quickly(make: Make) -> None:
+    # Every step leads to every other: too many paths to enumerate, so the search is bounded.
+    names = [f"s{i}" for i in range(9)]
+    dense = "".join(
+        f"  - {{id: {name}, role: officer, status: 4, deadline: 1 working day, actions: ["
+        + ", ".join(f"{{id: to_{other}, to: {other}}}" for other in [*names, "approved"])
+        + "]}\n"
+        for name in names
+    )
+    diagnostics = make(
+        ("      - id: approve\n", "      - {id: dense, to: s0}\n      - id: approve\n"),
+        (REFUSED_END, REFUSED_END + dense),
+    )
+    assert {d.code for d in diagnostics} <= {"deadline-exceeds-legal"}
+
+
 def test_deadline_of_a_case_points_at_the_case(make: Make) -> None:
     cases = CASES + "    deadline: 2 working days\n"
     diagnostics = make(append=cases)
@@ -363,8 +379,16 @@ def test_nested_and_action_input_fields_are_linted(make: Make) -> None:
 @pytest.mark.parametrize(
     ("extra", "expected"),
     [
-        ("    required: false\n", [("document-never-required", W, 19, 15)]),
-        ("    required: false\n    when: \"full_name != ''\"\n", []),
+        # an optional attachment ("nếu có") is legitimate
+        ("    required: false\n", []),
+        # a condition on an optional document never makes it required
+        (
+            "    required: false\n    when: \"full_name != ''\"\n",
+            [("document-never-required", W, 20, 11)],
+        ),
+        # a condition that can never hold
+        ("    when: 'false'\n", [("document-never-required", W, 19, 11)]),
+        ("    when: \"full_name != ''\"\n", []),
         ("    required: true\n", []),
     ],
 )

@@ -27,12 +27,15 @@ also checked against ``holidays`` 0.109, and where the package disagrees the tes
 from __future__ import annotations
 
 import doctest
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -377,6 +380,17 @@ def test_repr() -> None:
     assert repr(calendar) == (
         "<WorkingCalendar Asia/Ho_Chi_Minh 07:00–11:30, 13:30–17:00; +1 days off, +0 working days>"
     )
+
+
+def test_the_documented_configuration_loads_and_runs() -> None:
+    page = (Path(__file__).parents[2] / "docs" / "legal-clock.md").read_text(encoding="utf-8")
+    settings = yaml.safe_load(re.search(r"```yaml\n(.*?)```", page, re.S)[1])  # type: ignore[index]
+    config = CalendarConfig.model_validate(settings["legal_clock"])
+    assert config.extra_days_off == frozenset({date(2026, 1, 2)})
+    assert not WorkingCalendar(config).is_working_day(date(2026, 1, 2))
+    namespace: dict[str, Any] = {"settings": settings}
+    exec(re.search(r"```python\n(.*?)```", page, re.S)[1], namespace)  # type: ignore[index]
+    assert namespace["status"] in ("on_track", "due_soon")
 
 
 @pytest.mark.parametrize(

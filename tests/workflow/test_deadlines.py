@@ -10,7 +10,7 @@ which ``holidays`` lacks and the override fixes.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -163,6 +163,24 @@ def test_same_day_cutoff_is_configurable() -> None:
     later = make_deadlines(same_day_cutoff="16:00")
     assert later.due_same_day(vn(2025, 10, 6, 15, 30)) == vn(2025, 10, 6, 17)
     assert later.due_same_day(vn(2025, 10, 6, 16, 1)) == vn(2025, 10, 7, 17)
+
+
+def test_same_day_cutoff_per_procedure_wins() -> None:
+    received = vn(2025, 10, 6, 14, 30)
+    assert DEADLINES.due_same_day(received) == vn(2025, 10, 6, 17)
+    assert DEADLINES.due_same_day(received, cutoff=time(14, 0)) == vn(2025, 10, 7, 17)
+
+
+@pytest.mark.parametrize(
+    ("day", "due"),
+    [
+        (date(2025, 12, 15), vn(2025, 12, 12, 17)),  # Monday flight: ready by Friday
+        (date(2025, 12, 17), vn(2025, 12, 16, 17)),
+        (date(2025, 2, 3), vn(2025, 1, 24, 17)),  # right after Tết 2025
+    ],
+)
+def test_due_before_an_applicant_date(day: date, due: datetime) -> None:
+    assert DEADLINES.due_before(day) == due
 
 
 @pytest.mark.parametrize(

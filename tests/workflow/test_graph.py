@@ -110,8 +110,10 @@ def test_mermaid_in_english() -> None:
 
 
 def test_without_paused_steps_there_is_no_paused_class() -> None:
-    case = make_case({"id": "a", "role": "r", "actions": [{"id": "go", "to": "b"}]},
-                     {"id": "b", "outcome": "approved"})
+    case = make_case(
+        {"id": "a", "role": "r", "actions": [{"id": "go", "to": "b"}]},
+        {"id": "b", "outcome": "approved"},
+    )
     assert "paused" not in to_mermaid(case)
     assert "dashed" not in to_dot(case)
 
@@ -152,13 +154,17 @@ def test_one_stop_dot_snippets() -> None:
 
 def test_labels_are_escaped() -> None:
     case = make_case(
-        {"id": "a", "label": 'Bước #1; "kiểm tra" \\ xong', "role": "r",
-         "actions": [{"id": "go", "to": "a"}]},
+        {
+            "id": "a",
+            "label": 'Bước #1; "kiểm tra" \\ xong',
+            "role": "r",
+            "actions": [{"id": "go", "to": "a"}],
+        },
         name='Thủ tục "A"; số #2',
     )
     mermaid = to_mermaid(case)
-    assert "    a : Bước #35;1#59; \"kiểm tra\" \\ xong" in mermaid
-    assert "%% default: Thủ tục \"A\"#59; số #35;2" in mermaid
+    assert '    a : Bước #35;1#59; "kiểm tra" \\ xong' in mermaid
+    assert '%% default: Thủ tục "A"#59; số #35;2' in mermaid
     dot = to_dot(case)
     assert '    "a" [label="Bước #1; \\"kiểm tra\\" \\\\ xong"];' in dot
     assert '    label="Thủ tục \\"A\\"; số #2";' in dot
@@ -166,8 +172,15 @@ def test_labels_are_escaped() -> None:
 
 def test_an_empty_case_renders_an_empty_diagram() -> None:
     empty = ResolvedCase(
-        id="empty", name=Text(vi="Rỗng"), when=None, deadline=None, fee=0, channels={},
-        documents=(), lead_times=(), steps=(),
+        id="empty",
+        name=Text(vi="Rỗng"),
+        when=None,
+        deadline=None,
+        fee=0,
+        channels={},
+        documents=(),
+        lead_times=(),
+        steps=(),
     )
     assert to_mermaid(empty) == "stateDiagram-v2\n    %% empty: Rỗng"
     assert to_dot(empty).endswith('"__start__" [shape=point, label=""];\n}')

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import doctest
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.conftest import definition_files
 
+import procgen
 import procgen.workflow.machine as machine_module
 from procgen.errors import ProcgenError
 from procgen.spec.models import (
@@ -621,13 +624,30 @@ def test_system_actions_need_the_system_role() -> None:
         m.apply("a", "auto", Actor(frozenset({"r"})), {})
 
 
+@pytest.mark.parametrize("path", definition_files(), ids=lambda p: p.name)
+def test_every_bundled_definition_makes_a_machine(path: Path) -> None:
+    for case in procgen.load(path).effective_cases():
+        m = StateMachine(case)
+        assert m.initial == case.steps[0].id
+        for step in m.steps.values():
+            found = m.available(step.id, Actor(frozenset({"applicant"})), {})
+            assert [o.action for o in found] == [a.id for a in step.actions]
+            assert all(o.target in m.steps for o in found)
+
+
 # --------------------------------------------------------------------------- property
 
 
 ROLES = ("officer", "applicant")
 GUARDS = (None, None, "x > 0", "x == null", "flag")
 ACTORS = (OFFICER, APPLICANT, NOBODY, Actor(frozenset(ROLES)), SYSTEM)
-DATA = ({}, {"x": 1}, {"x": -1, "flag": True}, {"x": None, "flag": False}, {"flag": "yes"})
+DATA: tuple[dict[str, Any], ...] = (
+    {},
+    {"x": 1},
+    {"x": -1, "flag": True},
+    {"x": None, "flag": False},
+    {"flag": "yes"},
+)
 
 
 @st.composite

@@ -112,15 +112,33 @@ def test_unknown_pattern_is_an_error() -> None:
 def test_one_stop_alone_is_a_complete_workflow() -> None:
     expanded = one_stop()
     assert list(expanded) == [
-        "received", "processing", "awaiting_supplement", "transferred", "result_ready",
-        "result_returned", "refused", "not_accepted", "withdrawn", "stopped",
+        "received",
+        "processing",
+        "awaiting_supplement",
+        "transferred",
+        "result_ready",
+        "result_returned",
+        "refused",
+        "not_accepted",
+        "withdrawn",
+        "stopped",
     ]
-    assert StateMachine(
-        ResolvedCase(
-            id="x", name=Text(vi="x"), when=None, deadline=None, fee=0, channels={},
-            documents=(), lead_times=(), steps=tuple(expanded.values()),
-        )
-    ).initial == "received"
+    assert (
+        StateMachine(
+            ResolvedCase(
+                id="x",
+                name=Text(vi="x"),
+                when=None,
+                deadline=None,
+                fee=0,
+                channels={},
+                documents=(),
+                lead_times=(),
+                steps=tuple(expanded.values()),
+            )
+        ).initial
+        == "received"
+    )
 
 
 @pytest.mark.parametrize(
@@ -144,19 +162,23 @@ def test_national_status_codes(step: str, status: NationalStatus, outcome: Outco
     assert expanded.outcome is outcome
 
 
-def test_every_step_is_labelled_in_both_languages_and_finals_have_outcomes() -> None:
-    for step in one_stop(review()).values():
+def test_every_pattern_step_and_action_is_labelled_in_both_languages() -> None:
+    for step in one_stop().values():
         assert step.label is not None
-        assert step.label.vi
         assert step.label.en
+        for action in step.actions:
+            assert action.label is not None
+            assert action.label.en
+
+
+@pytest.mark.parametrize("own", [(), (review(),)])
+def test_final_steps_have_outcomes_and_others_a_role(own: tuple[dict[str, Any], ...]) -> None:
+    for step in one_stop(*own).values():
         assert step.status is not None
         assert step.final == (step.outcome is not None)
         if not step.final:
             assert step.role is not None
             assert step.actions
-        for action in step.actions:
-            assert action.label is not None
-            assert action.label.en
 
 
 def test_awaiting_supplement_pauses_with_a_deadline_on_the_applicant() -> None:
@@ -176,8 +198,10 @@ def test_only_result_ready_completes() -> None:
 
 
 def test_own_steps_take_the_processing_slot_and_receive_its_entries() -> None:
-    expanded = one_stop(review(), {"id": "sign", "role": "officer", "actions": [
-        {"id": "signed", "to": "result_ready"}]})
+    expanded = one_stop(
+        review(),
+        {"id": "sign", "role": "officer", "actions": [{"id": "signed", "to": "result_ready"}]},
+    )
     assert list(expanded)[:3] == ["received", "review", "sign"]
     assert "processing" not in expanded
     assert targets(expanded["received"])["accept"] == "review"
@@ -185,12 +209,18 @@ def test_own_steps_take_the_processing_slot_and_receive_its_entries() -> None:
 
 def test_targets_of_processing_follow_the_entry() -> None:
     expanded = one_stop(
-        review(actions=[
-            {"id": "approve", "to": "result_ready"},
-            {"id": "transfer", "to": "transferred"},
-        ]),
-        {"id": "recheck", "role": "officer", "on_expiry": "processing",
-         "actions": [{"id": "back", "to": "processing"}]},
+        review(
+            actions=[
+                {"id": "approve", "to": "result_ready"},
+                {"id": "transfer", "to": "transferred"},
+            ]
+        ),
+        {
+            "id": "recheck",
+            "role": "officer",
+            "on_expiry": "processing",
+            "actions": [{"id": "back", "to": "processing"}],
+        },
     )
     assert targets(expanded["transferred"])["receive_back"] == "review"
     assert targets(expanded["recheck"])["back"] == "review"
@@ -200,8 +230,11 @@ def test_targets_of_processing_follow_the_entry() -> None:
 def test_overriding_processing_keeps_it_as_the_entry() -> None:
     expanded = one_stop(
         {"id": "processing", "role": "officer"},
-        {"id": "second_opinion", "role": "chief",
-         "actions": [{"id": "agree", "to": "result_ready"}]},
+        {
+            "id": "second_opinion",
+            "role": "chief",
+            "actions": [{"id": "agree", "to": "result_ready"}],
+        },
     )
     assert list(expanded)[:3] == ["received", "processing", "second_opinion"]
     assert targets(expanded["received"])["accept"] == "processing"
@@ -232,7 +265,11 @@ def test_override_actions_merge_by_id() -> None:
     )
     received = expanded["received"]
     assert action_ids(received) == [
-        "accept", "request_supplement", "not_accept", "forward", "withdraw",
+        "accept",
+        "request_supplement",
+        "not_accept",
+        "forward",
+        "withdraw",
     ]
     assert received.actions[0].when == "fee_paid"
     assert received.role == "reception"
@@ -248,10 +285,19 @@ def test_an_override_that_makes_a_step_final_drops_its_actions() -> None:
 def test_own_steps_get_a_status() -> None:
     expanded = one_stop(
         review(actions=[{"id": "ok", "to": "ready"}, {"id": "no", "to": "dismissed"}]),
-        {"id": "ready", "role": "officer", "completes": True,
-         "actions": [{"id": "give", "to": "result_returned"}]},
+        {
+            "id": "ready",
+            "role": "officer",
+            "completes": True,
+            "actions": [{"id": "give", "to": "result_returned"}],
+        },
         {"id": "dismissed", "outcome": "not_accepted"},
-        {"id": "audit", "role": "officer", "status": 0, "actions": [{"id": "done", "to": "review"}]},
+        {
+            "id": "audit",
+            "role": "officer",
+            "status": 0,
+            "actions": [{"id": "done", "to": "review"}],
+        },
     )
     assert expanded["review"].status is NationalStatus.PROCESSING
     assert expanded["ready"].status is NationalStatus.RELEASING
@@ -264,7 +310,11 @@ def test_withdraw_is_added_before_the_result_only() -> None:
     with_withdraw = [s.id for s in expanded.values() if "withdraw" in action_ids(s)]
     assert with_withdraw == ["received", "review", "awaiting_supplement"]
     withdraw = expanded["review"].actions[-1]
-    assert (withdraw.to, withdraw.role, withdraw.requires) == ("withdrawn", "applicant", ("reason",))
+    assert (withdraw.to, withdraw.role, withdraw.requires) == (
+        "withdrawn",
+        "applicant",
+        ("reason",),
+    )
 
 
 def test_withdraw_reaches_steps_that_a_result_step_loops_back_to() -> None:
@@ -278,8 +328,9 @@ def test_withdraw_reaches_steps_that_a_result_step_loops_back_to() -> None:
 
 def test_a_spec_withdraw_is_kept() -> None:
     expanded = one_stop(
-        review(actions=[{"id": "withdraw", "to": "withdrawn", "role": "applicant",
-                         "when": "fee == 0"}])
+        review(
+            actions=[{"id": "withdraw", "to": "withdrawn", "role": "applicant", "when": "fee == 0"}]
+        )
     )
     [withdraw] = [a for a in expanded["review"].actions if a.id == "withdraw"]
     assert withdraw.when == "fee == 0"

@@ -105,7 +105,8 @@ Expr = Annotated[
             "type": "string",
             "minLength": 1,
             "description": (
-                "A CEL expression over the declared fields (and today, now, role, input); "
+                "A CEL expression over the declared fields (and today, now; guards also "
+                "input, roles); "
                 'e.g. "has_cargo && cargo_weight > 25.0".'
             ),
         }
@@ -654,7 +655,8 @@ class Action(SpecModel):
 
     ``requires`` names built-in inputs (``reason``, ``note``, ``decision_number``,
     ``decision_date``, ``result_document``, ``new_appointment``); ``inputs`` declares others
-    as form fields. ``when`` is a guard over ``data`` (the dossier), ``input`` and ``role``.
+    as form fields. ``when`` is a guard over the dossier's fields, ``input`` (the action's
+    inputs), ``roles`` (the actor's roles), ``today`` and ``now``.
     """
 
     id: Identifier
@@ -841,6 +843,8 @@ class ProcedureSpec(SpecModel):
 
     def effective_cases(self) -> tuple[ResolvedCase, ...]:
         """The cases with inheritance resolved; a procedure without cases has one, ``default``."""
+        from procgen.spec.patterns import expand  # patterns builds on these models
+
         if not self.cases:
             return (
                 ResolvedCase(
@@ -852,7 +856,7 @@ class ProcedureSpec(SpecModel):
                     channels=dict(self.channels),
                     documents=self.documents,
                     lead_times=self.lead_times,
-                    steps=self.steps,
+                    steps=expand(self.steps, self.pattern),
                 ),
             )
         return tuple(
@@ -865,7 +869,7 @@ class ProcedureSpec(SpecModel):
                 channels=dict(case.channels if case.channels is not None else self.channels),
                 documents=case.documents if case.documents is not None else self.documents,
                 lead_times=case.lead_times if case.lead_times is not None else self.lead_times,
-                steps=case.steps if case.steps is not None else self.steps,
+                steps=expand(case.steps if case.steps is not None else self.steps, self.pattern),
             )
             for case in self.cases
         )
@@ -876,5 +880,9 @@ class ProcedureSpec(SpecModel):
             yield from top.walk()
 
     def role_ids(self) -> frozenset[str]:
-        """Declared roles plus the built-in ``applicant`` and ``system``."""
-        return frozenset(r.id for r in self.roles) | frozenset(BUILTIN_ROLES)
+        """Declared roles, the roles of the workflow pattern, and ``applicant``/``system``."""
+        from procgen.spec.patterns import PATTERNS
+
+        pattern = PATTERNS.get(self.pattern) if self.pattern else None
+        inherited = frozenset(r.id for r in pattern.roles) if pattern else frozenset()
+        return frozenset(r.id for r in self.roles) | inherited | frozenset(BUILTIN_ROLES)
