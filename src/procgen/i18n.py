@@ -90,7 +90,7 @@ def translator(locale: str) -> Translator:
 def negotiate(*, query: str | None, accept_language: str | None) -> Locale:
     """Pick the interface language: ``?lang=`` first, then ``Accept-Language``, then ``vi``."""
     if query in LOCALES:
-        return query  # type: ignore[return-value]
+        return "en" if query == "en" else "vi"
     if accept_language:
         ranked: list[tuple[float, str]] = []
         for part in accept_language.split(","):
@@ -107,7 +107,7 @@ def negotiate(*, query: str | None, accept_language: str | None) -> Locale:
             ranked.append((weight, tag))
         for _, tag in sorted(ranked, key=lambda item: -item[0]):
             if tag in LOCALES:
-                return tag  # type: ignore[return-value]
+                return "en" if tag == "en" else "vi"
     return DEFAULT_LOCALE
 
 

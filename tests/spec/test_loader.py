@@ -242,6 +242,13 @@ def test_error_is_located(
     assert words in first.format()
 
 
+def test_unquoted_comma_in_a_text_gets_a_specific_hint() -> None:
+    text = spec_text({"{vi: Họ tên, en: Full name}": "{vi: Họ, chữ đệm và tên, en: Full name}"})
+    [found] = errors(text)
+    assert found.code == "unknown-key"
+    assert found.hint is not None and "must be quoted" in found.hint
+
+
 def test_missing_steps() -> None:
     text = spec_text(append="")
     cut = text[: text.index("steps:")]

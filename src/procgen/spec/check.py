@@ -358,12 +358,12 @@ class _Checker:
         placed: dict[str, int] = {}
         for index, page in enumerate(spec.pages):
             for position, name in enumerate(page.fields):
-                here = ("pages", index, "fields", position)
+                where = ("pages", index, "fields", position)
                 if name not in top:
-                    self.unknown(here, "field", name, top, "unknown-field")
+                    self.unknown(where, "field", name, top, "unknown-field")
                 elif name in placed:
                     self.report(
-                        here,
+                        where,
                         "duplicate-id",
                         f"field {name!r} is already on page {placed[name] + 1}",
                     )

@@ -16,6 +16,8 @@ A problem in a step that several cases inherit is reported once, at the step.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import typing
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -363,18 +365,37 @@ def _describe_step(step: Step, measure: Callable[[Duration], Decimal | None]) ->
 # --------------------------------------------------------------------------- models
 
 
-def _walk(value: Any, loc: Loc) -> Iterator[tuple[Loc, BaseModel]]:
-    """Yield ``(loc, model)`` for every model inside ``value``, in declaration order."""
-    if isinstance(value, BaseModel):
-        yield loc, value
-        for name in type(value).model_fields:
-            yield from _walk(getattr(value, name), (*loc, name))
-    elif isinstance(value, tuple | list):
-        for index, item in enumerate(value):
-            yield from _walk(item, (*loc, index))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _walk(item, (*loc, str(key)))
+def _walk(root: BaseModel, loc: Loc) -> Iterator[tuple[Loc, BaseModel]]:
+    """Yield ``(loc, model)`` for every model inside ``root``, in declaration order.
+
+    Only the attributes whose annotation can hold a model are visited (see :func:`_nested`),
+    and an explicit stack replaces recursion: linting runs on every spec of a folder.
+    """
+    stack: list[tuple[Loc, Any]] = [(loc, root)]
+    while stack:
+        here, value = stack.pop()
+        if isinstance(value, BaseModel):
+            yield here, value
+            children = [((*here, name), getattr(value, name)) for name in _nested(type(value))]
+            stack.extend(reversed(children))
+        elif isinstance(value, tuple | list):
+            stack.extend(reversed([((*here, i), item) for i, item in enumerate(value)]))
+        elif isinstance(value, dict):
+            stack.extend(reversed([((*here, str(k)), item) for k, item in value.items()]))
+
+
+@functools.cache
+def _nested(model: type[BaseModel]) -> tuple[str, ...]:
+    """The attributes of ``model`` whose annotation mentions a pydantic model."""
+    return tuple(
+        name for name, info in model.model_fields.items() if _mentions_model(info.annotation)
+    )
+
+
+def _mentions_model(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_mentions_model(arg) for arg in typing.get_args(annotation))
 
 
 def _always_false(text: str, context: dict[str, Any]) -> bool:

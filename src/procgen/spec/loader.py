@@ -255,9 +255,7 @@ def _delete(data: Any, loc: tuple[int | str, ...]) -> bool:
     key: Any = None
     node = data
     for part in loc:
-        if (isinstance(node, dict) and part in node) or (
-            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        ):
+        if _holds(node, part):
             holder, key, node = node, part, node[part]
         # anything else is a union member tag such as 'function-after[...]': skip it
     if holder is None:
@@ -267,6 +265,12 @@ def _delete(data: Any, loc: tuple[int | str, ...]) -> bool:
     else:
         del holder[key]
     return True
+
+
+def _holds(node: Any, part: str | int) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
 
 
 def _compact(data: Any) -> Any:
@@ -332,7 +336,13 @@ def _diagnostic(loc: Loc, errors: list[ErrorDetails], source: Source) -> Diagnos
         allowed = _allowed_keys(loc[:-1], source)
         guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
         message = f"unknown key {key!r}" + (f" in {_describe(loc[:-1])}" if loc[:-1] else "")
-        if guess:
+        if set(allowed) == {"vi", "en"}:
+            # {vi: Họ, chữ đệm và tên, en: ...} splits at the commas: the text needs quotes.
+            hint = (
+                "a text containing commas must be quoted inside {...}: "
+                '{vi: "Họ, chữ đệm và tên", en: "Full name"}'
+            )
+        elif guess:
             hint = f"did you mean {guess[0]!r}?"
         elif allowed:
             hint = "allowed keys here: " + ", ".join(sorted(allowed))

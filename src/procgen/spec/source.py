@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -27,9 +27,11 @@ __all__ = ["Position", "Source", "parse_source"]
 _Loader: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 
-@dataclass(frozen=True)
-class Position:
-    """Where a value sits in the file (1-based), and where its key is, for mapping values."""
+class Position(NamedTuple):
+    """Where a value sits in the file (1-based), and where its key is, for mapping values.
+
+    A named tuple rather than a dataclass: one is made for every value of every spec file.
+    """
 
     line: int
     column: int
@@ -131,6 +133,8 @@ def parse_source(text: str, file: str) -> Source:
 
 _MAPPING_HINT = "start the file with 'code: ...', 'name: ...' (see docs/tutorial.md)"
 
+#: First characters of scalars that may be null, booleans, numbers or dates.
+_MAY_RESOLVE = frozenset("~nNtTfF-+.0123456789")
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
@@ -143,6 +147,13 @@ _DATETIME = re.compile(
 )
 
 
+_SCALAR = yaml.ScalarEvent
+_MAPPING = yaml.MappingStartEvent
+_SEQUENCE = yaml.SequenceStartEvent
+_MAPPING_END = yaml.MappingEndEvent
+_SEQUENCE_END = yaml.SequenceEndEvent
+
+
 def _mark(mark: Any) -> tuple[int, int]:
     return int(mark.line) + 1, int(mark.column) + 1
 
@@ -152,6 +163,7 @@ class _Builder:
 
     def __init__(self, source: Source) -> None:
         self.source = source
+        self.positions = source.positions
         self.anchors: dict[str, Any] = {}
 
     def build(self, loader: Any) -> Any:
@@ -190,59 +202,71 @@ class _Builder:
 
     def value(self, loc: Loc, key_mark: Any) -> Any:
         event = self.loader.get_event()
-        line, column = _mark(event.start_mark)
-        key_line, key_column = _mark(key_mark) if key_mark is not None else (line, column)
-        # libyaml reports a plain scalar's style as '', the pure-Python parser as None.
-        style = (event.style or None) if isinstance(event, yaml.ScalarEvent) else None
-        self.source.positions[loc] = Position(line, column, key_line, key_column, style)
-        if isinstance(event, yaml.ScalarEvent):
+        mark = event.start_mark
+        line, column = mark.line + 1, mark.column + 1
+        if key_mark is None:
+            key_line, key_column = line, column
+        else:
+            key_line, key_column = key_mark.line + 1, key_mark.column + 1
+        kind = type(event)
+        if kind is _SCALAR:
+            # libyaml reports a plain scalar's style as '', the pure-Python parser as None.
+            self.positions[loc] = Position(line, column, key_line, key_column, event.style or None)
             result: Any = _scalar(event)
-        elif isinstance(event, yaml.MappingStartEvent):
+        elif kind is _MAPPING:
+            self.positions[loc] = Position(line, column, key_line, key_column)
             result = self.mapping(loc)
-        elif isinstance(event, yaml.SequenceStartEvent):
+        elif kind is _SEQUENCE:
+            self.positions[loc] = Position(line, column, key_line, key_column)
             result = []
-            while not self.loader.check_event(yaml.SequenceEndEvent):
+            while not self.loader.check_event(_SEQUENCE_END):
                 result.append(self.value((*loc, len(result)), None))
             self.loader.get_event()
         else:  # an alias
+            self.positions[loc] = Position(line, column, key_line, key_column)
             return self.anchors.get(event.anchor)
-        anchor = getattr(event, "anchor", None)
-        if anchor:
-            self.anchors[anchor] = result
+        if event.anchor:
+            self.anchors[event.anchor] = result
         return result
 
     def mapping(self, loc: Loc) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        keys: dict[str, int] = {}
-        while not self.loader.check_event(yaml.MappingEndEvent):
-            key_event = self.loader.get_event()
-            key_line, key_column = _mark(key_event.start_mark)
-            if isinstance(key_event, yaml.ScalarEvent):
+        first_lines: dict[str, int] = {}
+        loader = self.loader
+        while not loader.check_event(_MAPPING_END):
+            key_event = loader.get_event()
+            key_mark = key_event.start_mark
+            if type(key_event) is _SCALAR:
                 key = key_event.value
             else:
+                key_line, key_column = key_mark.line + 1, key_mark.column + 1
                 self.problem(
-                    key_line, key_column, "yaml-syntax", "keys must be plain text",
+                    key_line,
+                    key_column,
+                    "yaml-syntax",
+                    "keys must be plain text",
                     "write 'name: value'",
                 )
                 self._skip(key_event)
                 key = f"<complex key at line {key_line}>"
-            if key in keys:
+            if key in first_lines:
                 self.source.problems.append(
                     Diagnostic(
                         self.source.file,
-                        key_line,
-                        key_column,
+                        key_mark.line + 1,
+                        key_mark.column + 1,
                         "duplicate-key",
                         f"the key {key!r} appears twice in this mapping "
-                        f"(first on line {keys[key]}); YAML would silently keep only the last",
+                        f"(first on line {first_lines[key]}); YAML would silently keep only "
+                        "the last",
                         "remove or rename one of them",
                         loc=(*loc, key),
                     )
                 )
             else:
-                keys[key] = key_line
-            result[key] = self.value((*loc, key), key_event.start_mark)
-        self.loader.get_event()
+                first_lines[key] = key_mark.line + 1
+            result[key] = self.value((*loc, key), key_mark)
+        loader.get_event()
         return result
 
     def _skip(self, event: Any) -> None:
@@ -263,6 +287,8 @@ def _scalar(event: Any) -> Any:
     if tag not in (None, "!"):
         return _tagged(tag, value, event)
     if event.style or not event.implicit[0]:  # quoted or block: always a string
+        return value
+    if value and value[0] not in _MAY_RESOLVE:  # most scalars are words: skip the regexes
         return value
     if value in _NULL:
         return None
