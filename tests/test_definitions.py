@@ -88,9 +88,7 @@ def test_unknown_key_appended_at_the_end(path: Path, tmp_path: Path) -> None:
     line = text.count("\n") + 1
     copy = _broken(path, tmp_path, text + "deadlne: 3 working days\n")
     error = _only_error(copy)
-    assert (error.file, error.line, error.column, error.code) == (
-        str(copy), line, 1, "unknown-key"
-    )
+    assert (error.file, error.line, error.column, error.code) == (str(copy), line, 1, "unknown-key")
     assert error.hint == "did you mean 'deadline'?"
 
 
@@ -112,13 +110,14 @@ def test_step_target_misspelt(path: Path, tmp_path: Path) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     spec = procgen.load(path)
     steps = {s.id for c in spec.effective_cases() for s in c.steps}
-    for number, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped.startswith("to: ") and stripped[4:] in steps:
-            target = stripped[4:]
-            break
-    else:
-        pytest.fail("no 'to: <step>' line in block style")
+    found = [
+        (number, line)
+        for number, line in enumerate(lines)
+        if line.strip().startswith("to: ") and line.strip()[4:] in steps
+    ]
+    assert found, "no 'to: <step>' line in block style"
+    number, line = found[0]
+    target = line.strip()[4:]
     misspelt = target[:-1] if len(target) > 3 else target + "x"
     lines[number] = line.replace(f"to: {target}", f"to: {misspelt}")
     copy = _broken(path, tmp_path, "\n".join(lines) + "\n")

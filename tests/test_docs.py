@@ -30,7 +30,8 @@ def test_errors_page_documents_every_code() -> None:
 def test_spec_reference_is_in_sync() -> None:
     committed = (DOCS / "spec-reference.md").read_text(encoding="utf-8")
     assert committed == render_reference(), (
-        "docs/spec-reference.md is stale: run `procgen schema --reference -o docs/spec-reference.md`"
+        "docs/spec-reference.md is stale: "
+        "run `procgen schema --reference -o docs/spec-reference.md`"
     )
 
 
@@ -50,7 +51,8 @@ def test_readme_example_is_a_clean_spec() -> None:
 
 def test_tutorial_example_loads() -> None:
     blocks = [
-        b for b in _yaml_blocks((DOCS / "tutorial.md").read_text(encoding="utf-8"))
+        b
+        for b in _yaml_blocks((DOCS / "tutorial.md").read_text(encoding="utf-8"))
         if b.startswith("# file: tutorial-example.yaml")
     ]
     assert blocks, "the tutorial must contain its complete example"

@@ -23,6 +23,8 @@ def test_minimal_spec_loads_clean() -> None:
     assert repr(loaded.spec) == "<ProcedureSpec T-01 v1: 3 fields, 2 steps, 1 case(s)>"
 
 
+GROUP_FIELDS = "    fields:\n      - {id: phone, type: phone, label: {vi: Điện thoại, en: Phone}}\n"
+
 # (id, text, code, line, column, words the message or hint must contain); a column given as
 # text is where that text starts on the line, so each expectation reads off the spec itself.
 CASES = [
@@ -39,7 +41,14 @@ CASES = [
         "did you mean 'status'",
     ),
     ("missing-key", spec_text({"level: commune\n": ""}), "missing-key", 1, 1, "level"),
-    ("wrong-type", spec_text({"    status: 4\n": "    status: [4]\n"}), "wrong-type", 21, 13, "list"),
+    (
+        "wrong-type",
+        spec_text({"    status: 4\n": "    status: [4]\n"}),
+        "wrong-type",
+        21,
+        13,
+        "list",
+    ),
     (
         "invalid-value",
         spec_text({"level: commune": "level: comune"}),
@@ -178,11 +187,7 @@ CASES = [
     ),
     (
         "missing-fields",
-        spec_text(
-            {
-                "    fields:\n      - {id: phone, type: phone, label: {vi: Điện thoại, en: Phone}}\n": ""
-            }
-        ),
+        spec_text({GROUP_FIELDS: ""}),
         "missing-fields",
         12,
         5,
@@ -228,9 +233,7 @@ CASES = [
     ("text", "code", "line", "column", "words"),
     [pytest.param(*case[1:], id=case[0]) for case in CASES],
 )
-def test_error_is_located(
-    text: str, code: str, line: int, column: int | str, words: str
-) -> None:
+def test_error_is_located(text: str, code: str, line: int, column: int | str, words: str) -> None:
     if isinstance(column, str):
         column = text.splitlines()[line - 1].index(column) + 1
     found = errors(text)
@@ -246,7 +249,8 @@ def test_unquoted_comma_in_a_text_gets_a_specific_hint() -> None:
     text = spec_text({"{vi: Họ tên, en: Full name}": "{vi: Họ, chữ đệm và tên, en: Full name}"})
     [found] = errors(text)
     assert found.code == "unknown-key"
-    assert found.hint is not None and "must be quoted" in found.hint
+    assert found.hint is not None
+    assert "must be quoted" in found.hint
 
 
 def test_missing_steps() -> None:
@@ -295,18 +299,24 @@ def test_block_scalar_condition_points_inside_the_expression() -> None:
 def test_yaml_one_point_one_surprises_are_avoided() -> None:
     # `NO` stays a string (not false) and 15:00 stays a time (not the base-60 integer 900).
     text = spec_text(
-        {"code: T-01": "code: NO", "deadline: 3 working days": "deadline: {same_day: true, cutoff: 15:00}"}
+        {
+            "code: T-01": "code: NO",
+            "deadline: 3 working days": "deadline: {same_day: true, cutoff: 15:00}",
+        }
     )
     spec = read_spec(text, "t.yaml").spec
     assert spec is not None
     assert spec.code == "NO"
-    assert spec.deadline is not None and str(spec.deadline) == "same day (cut-off 15:00)"
+    assert spec.deadline is not None
+    assert str(spec.deadline) == "same day (cut-off 15:00)"
 
 
 def test_json_is_accepted() -> None:
-    text = '{"code": "J-1", "name": "Thử", "sector": "test", "level": "unit",\n' \
-        '"agency": {"name": "A"}, "deadline": "1 working day",\n' \
+    text = (
+        '{"code": "J-1", "name": "Thử", "sector": "test", "level": "unit",\n'
+        '"agency": {"name": "A"}, "deadline": "1 working day",\n'
         '"steps": [{"id": "done", "outcome": "approved"}], "colour": 1}'
+    )
     [found] = errors(text)
     column = text.splitlines()[2].index('"colour"') + 1
     assert (found.code, found.line, found.column) == ("unknown-key", 3, column)
@@ -350,12 +360,17 @@ def test_loading_is_deterministic() -> None:
     first = read_spec(MINIMAL, "t.yaml").spec
     second = read_spec(MINIMAL, "t.yaml").spec
     assert first == second
-    assert first is not None and second is not None
+    assert first is not None
+    assert second is not None
     assert first.model_dump_json() == second.model_dump_json()
 
 
 def test_every_loader_code_is_tested() -> None:
-    tested = {case[2] for case in CASES} | {"missing-steps", "file-not-found", "duplicate-procedure"}
+    tested = {case[2] for case in CASES} | {
+        "missing-steps",
+        "file-not-found",
+        "duplicate-procedure",
+    }
     linter = {
         "unreachable-step",
         "no-path-to-final",

@@ -12,11 +12,15 @@ import procgen
 from procgen.spec.models import ProcedureSpec
 
 IDS = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
-WORDS = st.text(
-    alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàáạảãềếệểễọốộổỗờớợởỡụứừửữựíìịỉĩ ",
-    min_size=1,
-    max_size=20,
-).map(str.strip).filter(bool)
+WORDS = (
+    st.text(
+        alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàáạảãềếệểễọốộổỗờớợởỡụứừửữựíìịỉĩ ",
+        min_size=1,
+        max_size=20,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 TEXTS = st.one_of(WORDS, st.fixed_dictionaries({"vi": WORDS}, optional={"en": WORDS}))
 UNITS = ["working days", "working hours", "days", "months", "ngày làm việc", "giờ"]
 DURATIONS = st.builds(lambda n, unit: f"{n} {unit}", st.integers(1, 40), st.sampled_from(UNITS))
@@ -30,7 +34,7 @@ DEADLINES = st.one_of(
 
 @st.composite
 def fields(draw: st.DrawFn, depth: int = 0) -> list[dict[str, Any]]:
-    names = draw(st.lists(IDS, min_size=1 if depth == 0 else 1, max_size=4, unique=True))
+    names = draw(st.lists(IDS, min_size=1, max_size=4, unique=True))
     result = []
     for name in names:
         kinds = ["text", "integer", "date", "choice", "boolean", "email"]
@@ -57,8 +61,14 @@ def fields(draw: st.DrawFn, depth: int = 0) -> list[dict[str, Any]]:
 
 @st.composite
 def specs(draw: st.DrawFn) -> dict[str, Any]:
-    roles = draw(st.lists(IDS.filter(lambda r: r not in ("applicant", "system")), min_size=1,
-                          max_size=3, unique=True))
+    roles = draw(
+        st.lists(
+            IDS.filter(lambda r: r not in ("applicant", "system")),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        )
+    )
     step_ids = draw(st.lists(IDS, min_size=2, max_size=6, unique=True))
     finals = step_ids[-1:]
     steps: list[dict[str, Any]] = []
@@ -72,16 +82,23 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
             step["role"] = draw(st.sampled_from(roles))
             if draw(st.booleans()):
                 step["deadline"] = draw(DURATIONS)
-            targets = draw(st.lists(st.sampled_from(step_ids[index + 1 :]), min_size=1,
-                                    max_size=2, unique=True))
+            targets = draw(
+                st.lists(
+                    st.sampled_from(step_ids[index + 1 :]), min_size=1, max_size=2, unique=True
+                )
+            )
             step["actions"] = [
                 {"id": f"go_{n}", "to": target, "label": draw(TEXTS)}
                 for n, target in enumerate(targets)
             ]
         steps.append(step)
     documents = [
-        {"id": name, "label": draw(TEXTS), "copies": draw(st.integers(0, 3)),
-         "max_size": draw(st.sampled_from(["1MB", "10MB", 2048]))}
+        {
+            "id": name,
+            "label": draw(TEXTS),
+            "copies": draw(st.integers(0, 3)),
+            "max_size": draw(st.sampled_from(["1MB", "10MB", 2048])),
+        }
         for name in draw(st.lists(IDS, max_size=3, unique=True))
     ]
     data: dict[str, Any] = {
