@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import doctest
+import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import procgen
 import procgen.workflow.graph as graph_module
 from procgen.spec.models import ResolvedCase, Step
 from procgen.spec.patterns import expand
 from procgen.spec.text import Text
-from procgen.workflow.graph import to_dot, to_mermaid
+from procgen.workflow.__main__ import main
+from procgen.workflow.graph import REGENERATE, render_diagrams_page, to_dot, to_mermaid
+from tests.conftest import DEFINITIONS, DOCS
 
 
 def make_case(*steps: Mapping[str, Any], name: str = "Thử nghiệm") -> ResolvedCase:
@@ -184,3 +189,55 @@ def test_an_empty_case_renders_an_empty_diagram() -> None:
     )
     assert to_mermaid(empty) == "stateDiagram-v2\n    %% empty: Rỗng"
     assert to_dot(empty).endswith('"__start__" [shape=point, label=""];\n}')
+
+
+# --------------------------------------------------------------------------- the docs page
+
+
+def test_the_diagrams_page_is_in_sync_with_the_definitions() -> None:
+    committed = (DOCS / "diagrams.md").read_text(encoding="utf-8")
+    assert committed == render_diagrams_page(procgen.load_dir(DEFINITIONS)), (
+        f"docs/diagrams.md is stale: run `{REGENERATE}`"
+    )
+
+
+def test_the_page_shows_every_case_of_every_definition_once() -> None:
+    specs = procgen.load_dir(DEFINITIONS)
+    page = render_diagrams_page(specs)
+    assert page.endswith("```\n")
+    assert f"$ {REGENERATE}" in page
+    for spec in specs:
+        assert page.count(f"## {spec.code}: {spec.name.vi}\n") == 1
+        for case in spec.effective_cases():
+            assert page.count(f"```mermaid\n{to_mermaid(case)}\n```") == 1
+    codes = re.findall(r"^## (\S+):", page, flags=re.MULTILINE)
+    assert codes == sorted(codes)
+    for anchor in re.findall(r"\]\(#([^)]+)\)", page):
+        assert f'<a id="{anchor}"></a>' in page
+
+
+def test_the_page_names_the_cases_of_procedures_that_have_several() -> None:
+    page = render_diagrams_page(procgen.load_dir(DEFINITIONS), locale="en")
+    assert "### Case `remote`: Remote area" in page
+    assert "## BQP-KN-01: First-instance complaint resolution" in page
+    assert "*Giải quyết khiếu nại lần đầu.* Version 1." in page
+
+
+def test_an_empty_list_gives_a_page_with_its_header_only() -> None:
+    page = render_diagrams_page([])
+    assert page.startswith("# Workflow diagrams\n")
+    assert "```mermaid" not in page
+
+
+def test_the_command_writes_checks_and_prints_the_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "diagrams.md"
+    assert main([str(DEFINITIONS), "--check", "-o", str(target)]) == 1
+    assert "is out of date: run python -m procgen.workflow" in capsys.readouterr().err
+    assert main([str(DEFINITIONS), "-o", str(target)]) == 0
+    assert target.read_text(encoding="utf-8") == (DOCS / "diagrams.md").read_text(encoding="utf-8")
+    assert main([str(DEFINITIONS), "--check", "-o", str(target)]) == 0
+    capsys.readouterr()
+    assert main([str(DEFINITIONS), "--locale", "en"]) == 0
+    assert "## BQP-CS-01: Granting a one-off allowance" in capsys.readouterr().out

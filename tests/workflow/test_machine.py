@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.conftest import definition_files
 
 import procgen
 import procgen.workflow.machine as machine_module
 from procgen.errors import ProcgenError
+from procgen.spec.inputs import BUILTIN_INPUTS
 from procgen.spec.models import (
     Action,
     ClockMode,
@@ -26,14 +26,14 @@ from procgen.spec.models import (
     Step,
 )
 from procgen.spec.text import Text
-from procgen.workflow.machine import (
-    BUILTIN_INPUTS,
+from procgen.workflow import (
     EXPIRY_ACTION,
     SYSTEM,
     ActionNotAllowedError,
     ActionOption,
     Actor,
     BasicInputValidator,
+    ClockLimits,
     DenialCode,
     InputProblem,
     InvalidWorkflowError,
@@ -42,6 +42,7 @@ from procgen.workflow.machine import (
     UnknownStepError,
     WorkflowError,
 )
+from tests.conftest import definition_files
 
 OFFICER = Actor(frozenset({"officer"}), user_id="officer-1")
 CHIEF = Actor(frozenset({"officer", "chief"}))
@@ -714,3 +715,71 @@ def test_random_walks_stay_in_declared_steps_and_final_steps_absorb(
             expected = option.denial.code if option and option.denial else DenialCode.UNKNOWN_ACTION
             assert caught.value.reason.code is expected
         assert step in m.steps
+
+
+# --------------------------------------------------------------------------- the clock's limits
+
+
+def test_without_limits_the_clock_is_not_consulted(machine: StateMachine) -> None:
+    found = options(machine, "review", OFFICER, {"amount": 1})
+    assert found["postpone"].allowed
+
+
+def test_an_extension_beyond_its_times_is_refused(machine: StateMachine) -> None:
+    limits = ClockLimits(extensions={"postpone": 1})
+    found = options(machine, "review", OFFICER, {"amount": 1}, limits=limits)
+    denial = found["postpone"].denial
+    assert denial is not None
+    assert denial.code is DenialCode.EXTENSION_LIMIT
+    assert denial.message == (
+        "the deadline has already been extended 1 time by 'postpone', the most allowed "
+        "(extends.times: 1)"
+    )
+    assert found["refuse"].allowed
+    with pytest.raises(ActionNotAllowedError, match="already been extended"):
+        machine.apply(
+            "review", "postpone", OFFICER, {}, {"new_appointment": "2025-08-01"}, limits=limits
+        )
+
+
+def test_an_apology_outside_its_window_is_refused(machine: StateMachine) -> None:
+    limits = ClockLimits(reschedule_refusal="too close to the appointment")
+    denial = options(machine, "review", OFFICER, {}, limits=limits)["postpone"].denial
+    assert denial is not None
+    assert (denial.code, denial.message) == (
+        DenialCode.RESCHEDULE_NOT_ALLOWED,
+        "too close to the appointment",
+    )
+
+
+@pytest.mark.parametrize(
+    ("new", "allowed"), [("2025-07-02", True), ("2025-07-01", False), ("2025-06-01", False)]
+)
+def test_the_new_appointment_must_be_after_the_current_one(
+    machine: StateMachine, new: str, allowed: bool
+) -> None:
+    limits = ClockLimits(appointment=dt.date(2025, 7, 1))
+    inputs = {"new_appointment": new}
+    option = options(machine, "review", OFFICER, {}, inputs=inputs, limits=limits)["postpone"]
+    assert option.allowed is allowed
+    if not allowed:
+        assert option.denial is not None
+        assert option.denial.code is DenialCode.INVALID_INPUT
+        [problem] = option.denial.problems
+        assert problem.input == "new_appointment"
+        assert "after the current one, 01/07/2025" in problem.message
+
+
+def test_an_expired_step_closes_every_action(machine: StateMachine) -> None:
+    limits = ClockLimits(expired="the deadline passed")
+    found = options(machine, "waiting", APPLICANT, {}, limits=limits)
+    assert found["supplement"].denial is not None
+    assert found["supplement"].denial.code is DenialCode.STEP_EXPIRED
+    assert machine.expire("waiting").to_step == "stopped"  # the system's move stays possible
+
+
+def test_the_role_is_checked_before_the_clock(machine: StateMachine) -> None:
+    limits = ClockLimits(expired="the deadline passed")
+    denial = options(machine, "waiting", OFFICER, {}, limits=limits)["supplement"].denial
+    assert denial is not None
+    assert denial.code is DenialCode.WRONG_ROLE

@@ -13,7 +13,7 @@ from procgen.errors import ProcgenError
 from procgen.spec.models import ClockMode, NationalStatus, Outcome, ResolvedCase, Step
 from procgen.spec.patterns import ONE_STOP, PATTERNS, Pattern, UnknownPatternError, expand
 from procgen.spec.text import Text
-from procgen.workflow.machine import Actor, StateMachine, TransitionEvent
+from procgen.workflow import Actor, StateMachine, TransitionEvent
 
 RECEPTION = Actor(frozenset({"reception"}))
 OFFICER = Actor(frozenset({"officer"}))

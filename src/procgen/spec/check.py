@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from procgen.expr import ExprSyntaxError, compile_expr
 from procgen.spec.diagnostics import Diagnostic, Loc, Severity
+from procgen.spec.inputs import BUILTIN_INPUT_NAMES
 from procgen.spec.models import (
     BUILTIN_FIELD_TYPES,
     BUILTIN_ROLES,
@@ -44,15 +45,8 @@ __all__ = [
 FORM_CONTEXT = frozenset({"today", "now"})
 #: Names every action guard may use besides the fields.
 GUARD_CONTEXT = FORM_CONTEXT | {"input", "roles"}
-#: Built-in action inputs an action can ``require`` by name.
-ACTION_INPUTS = (
-    "reason",
-    "note",
-    "decision_number",
-    "decision_date",
-    "result_document",
-    "new_appointment",
-)
+#: Built-in action inputs an action can ``require`` by name (see :mod:`procgen.spec.inputs`).
+ACTION_INPUTS = BUILTIN_INPUT_NAMES
 
 _CHOICE = {"choice", "multichoice"}
 _NESTED = {"group", "list"}

@@ -1,0 +1,109 @@
+"""The workflow engine and the legal clock: pure functions of a procedure's spec.
+
+Everything here is pure: no I/O, no global state, and time is read only from arguments or an
+injected :class:`Clock`. The store and web layers call it.
+
+- :class:`StateMachine`: which actions an actor may take in a step and why not; applying one
+  gives the :class:`Transition` to record.
+- :class:`WorkingCalendar` and :class:`Deadlines`: Vietnamese working days and the counting
+  rules of legal deadlines.
+- :class:`DossierClock` and :class:`Timeline`: one dossier's legal clock, replayed from its
+  transitions: due dates, pauses, extensions, apologies, completion, live status, expiries.
+- :func:`check_lead_times`: dates the applicant enters that must be far enough ahead.
+- :func:`to_mermaid`, :func:`to_dot`, :func:`render_diagrams_page`: workflow diagrams.
+
+    >>> import procgen.workflow as workflow
+    >>> "Timeline" in workflow.__all__
+    True
+"""
+
+from procgen.workflow.calendar import CalendarConfig, WorkingCalendar
+from procgen.workflow.clock import Clock, ManualClock, SystemClock, as_utc
+from procgen.workflow.deadlines import (
+    DEFAULT_DUE_SOON,
+    Deadlines,
+    LeadTimeViolation,
+    LiveStatus,
+    Pause,
+    Timeliness,
+    next_annual_date,
+)
+from procgen.workflow.errors import (
+    ActionNotAllowedError,
+    Denial,
+    DenialCode,
+    ExtensionLimitError,
+    InvalidWorkflowError,
+    RescheduleError,
+    TimelineError,
+    UnknownStepError,
+    WorkflowError,
+)
+from procgen.workflow.graph import render_diagrams_page, to_dot, to_mermaid
+from procgen.workflow.inputs import BasicInputValidator, InputProblem, InputValidator
+from procgen.workflow.leadtimes import LeadTimeProblem, check_lead_times, date_at
+from procgen.workflow.legalclock import DossierClock, HistoryEntry
+from procgen.workflow.limits import NEW_APPOINTMENT, NO_LIMITS, ClockLimits
+from procgen.workflow.machine import GUARD_VARIABLES, ActionOption, StateMachine
+from procgen.workflow.reading import ClockReading, Expiry, Extended, Rescheduled
+from procgen.workflow.timeline import Timeline, due_expiries
+from procgen.workflow.transition import (
+    EXPIRY_ACTION,
+    SYSTEM,
+    Actor,
+    Transition,
+    TransitionEvent,
+)
+
+__all__ = [
+    "DEFAULT_DUE_SOON",
+    "EXPIRY_ACTION",
+    "GUARD_VARIABLES",
+    "NEW_APPOINTMENT",
+    "NO_LIMITS",
+    "SYSTEM",
+    "ActionNotAllowedError",
+    "ActionOption",
+    "Actor",
+    "BasicInputValidator",
+    "CalendarConfig",
+    "Clock",
+    "ClockLimits",
+    "ClockReading",
+    "Deadlines",
+    "Denial",
+    "DenialCode",
+    "DossierClock",
+    "Expiry",
+    "Extended",
+    "ExtensionLimitError",
+    "HistoryEntry",
+    "InputProblem",
+    "InputValidator",
+    "InvalidWorkflowError",
+    "LeadTimeProblem",
+    "LeadTimeViolation",
+    "LiveStatus",
+    "ManualClock",
+    "Pause",
+    "RescheduleError",
+    "Rescheduled",
+    "StateMachine",
+    "SystemClock",
+    "Timeline",
+    "TimelineError",
+    "Timeliness",
+    "Transition",
+    "TransitionEvent",
+    "UnknownStepError",
+    "WorkflowError",
+    "WorkingCalendar",
+    "as_utc",
+    "check_lead_times",
+    "date_at",
+    "due_expiries",
+    "next_annual_date",
+    "render_diagrams_page",
+    "to_dot",
+    "to_mermaid",
+]

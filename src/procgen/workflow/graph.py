@@ -22,14 +22,23 @@ run ``dot -Tsvg`` on the DOT output.
 Each step is shown with its label (Vietnamese by default) and its national status code in
 brackets. Steps where the legal clock is paused get a note (Mermaid) or a dashed border (DOT);
 timed transitions (``on_expiry``) are edges labelled ``on_expiry``.
+
+:func:`render_diagrams_page` writes the Markdown page ``docs/diagrams.md`` with the diagram of
+every case of every bundled procedure; regenerate it with
+``python -m procgen.workflow definitions -o docs/diagrams.md``.
 """
 
 from __future__ import annotations
 
-from procgen.spec.models import ClockMode, ResolvedCase, Step
+from collections.abc import Iterable
+
+from procgen.spec.models import ClockMode, ProcedureSpec, ResolvedCase, Step
 from procgen.types import Locale
 
-__all__ = ["to_dot", "to_mermaid"]
+__all__ = ["render_diagrams_page", "to_dot", "to_mermaid"]
+
+#: How to regenerate the diagrams page, as written in its header.
+REGENERATE = "python -m procgen.workflow definitions -o docs/diagrams.md"
 
 #: The label of a timed transition's edge.
 _EXPIRY = "on_expiry"
@@ -135,3 +144,82 @@ def _paused(step: Step) -> bool:
 
 def _quote(text: str) -> str:
     return '"' + text.translate(_DOT_ESCAPES) + '"'
+
+
+def render_diagrams_page(specs: Iterable[ProcedureSpec], *, locale: Locale = "vi") -> str:
+    """A Markdown page with the Mermaid diagram of every case of every procedure in ``specs``.
+
+    Procedures are sorted by code, then version; cases keep their order. The output is
+    deterministic, so the page can be committed and checked by a test.
+
+    Args:
+        specs: the procedures, e.g. ``procgen.load_dir("definitions")``.
+        locale: the language of the step labels in the diagrams.
+
+    Returns:
+        The page, ending with a newline.
+
+    Example:
+        >>> page = render_diagrams_page([])  # e.g. procgen.load_dir("definitions")
+        >>> page.splitlines()[0]
+        '# Workflow diagrams'
+    """
+    ordered = sorted(specs, key=lambda spec: (spec.code, spec.version))
+    lines = [
+        "# Workflow diagrams",
+        "",
+        "<!-- Generated from the specs by procgen.workflow.graph.render_diagrams_page: "
+        "do not edit by hand. -->",
+        "",
+        "The workflow of every case of every procedure bundled under `definitions/`, drawn",
+        "from the specs. After changing a definition, regenerate this page (a test fails",
+        "until you do):",
+        "",
+        "```console",
+        f"$ {REGENERATE}",
+        "```",
+        "",
+        "`[*]` marks where a dossier starts and where it ends; edges carry action ids",
+        "(`on_expiry` for the system's timed moves); each step shows its label and national",
+        "status code; steps where the legal clock is paused have a note and a dashed border.",
+        "See [The workflow](workflow.md#diagrams) and [The legal clock](legal-clock.md).",
+        "",
+    ]
+    lines += [f"- [{spec.code}: {spec.name.get(locale)}](#{_anchor(spec)})" for spec in ordered]
+    for spec in ordered:
+        lines += _procedure_section(spec, locale)
+    return "\n".join(lines) + "\n"
+
+
+def _anchor(spec: ProcedureSpec) -> str:
+    return f"{spec.code}-v{spec.version}".lower().replace(".", "-")
+
+
+def _procedure_section(spec: ProcedureSpec, locale: Locale) -> list[str]:
+    other: Locale = "en" if locale == "vi" else "vi"
+    translated = spec.name.get(other)
+    lines = [
+        "",
+        f'<a id="{_anchor(spec)}"></a>',
+        "",
+        f"## {spec.code}: {spec.name.get(locale)}",
+        "",
+    ]
+    facts = [f"version {spec.version}"]
+    if spec.catalogue_code:
+        facts.append(f"catalogue code {spec.catalogue_code}")
+    if spec.pattern:
+        facts.append(f"pattern `{spec.pattern}`")
+    if translated != spec.name.get(locale):
+        lines.append(f"*{translated}.* " + "; ".join(facts).capitalize() + ".")
+    else:
+        lines.append("; ".join(facts).capitalize() + ".")
+    cases = spec.effective_cases()
+    for case in cases:
+        lines.append("")
+        if len(cases) > 1:
+            lines += [f"### Case `{case.id}`: {case.name.get(locale)}", ""]
+        deadline = f"legal deadline: {case.deadline}" if case.deadline else "no legal deadline"
+        lines += [f"{len(case.steps)} steps; {deadline}.", "", "```mermaid"]
+        lines += [to_mermaid(case, locale=locale), "```"]
+    return lines

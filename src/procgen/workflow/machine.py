@@ -19,38 +19,46 @@ caller passes the dossier's step and data, and records the :class:`Transition` i
     >>> machine.apply("review", "refuse", officer, {}, {"reason": "Thiếu hồ sơ"}).to_step
     'refused'
 
-Exceptions::
-
-    WorkflowError (ProcgenError, ValueError)
-     ├── InvalidWorkflowError   the steps do not make a workable machine (every problem listed)
-     ├── UnknownStepError       a dossier is in a step the case does not declare
-     └── ActionNotAllowedError  apply() or expire() refused; ``reason`` says why
+Actions that touch the legal clock (``extends``, ``reschedules``) and steps whose applicant
+deadline has passed are checked against the dossier's :class:`ClockLimits`, which its
+:class:`~procgen.workflow.timeline.Timeline` gives (``timeline.limits(now)``); without them the
+machine checks roles, inputs and guards only. The errors are in :mod:`procgen.workflow.errors`,
+the inputs in :mod:`procgen.workflow.inputs`, transitions in :mod:`procgen.workflow.transition`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, Literal, Protocol
+from typing import Any
 
-from procgen.errors import ProcgenError
 from procgen.expr import Expression, ExprEvaluationError, ExprSyntaxError, compile_expr
-from procgen.spec.models import (
-    Action,
-    ClockMode,
-    Extension,
-    Field,
-    NationalStatus,
-    Outcome,
-    ResolvedCase,
-    Step,
+from procgen.spec.inputs import BUILTIN_INPUTS
+from procgen.spec.models import Action, ClockMode, Field, ResolvedCase, Step
+from procgen.workflow.errors import (
+    ActionNotAllowedError,
+    Denial,
+    DenialCode,
+    InvalidWorkflowError,
+    UnknownStepError,
+    WorkflowError,
+    did_you_mean,
 )
-from procgen.spec.text import Text
+from procgen.workflow.inputs import BasicInputValidator, InputProblem, InputValidator
+from procgen.workflow.limits import NEW_APPOINTMENT, NO_LIMITS, ClockLimits
+from procgen.workflow.transition import (
+    EXPIRY_ACTION,
+    SYSTEM,
+    Actor,
+    Transition,
+    TransitionEvent,
+)
 
+# Besides GUARD_VARIABLES, ActionOption and StateMachine, the names moved to their own modules
+# stay importable from here so existing ``from procgen.workflow.machine import`` lines keep
+# working; new code imports them from ``procgen.workflow``.
 __all__ = [
     "BUILTIN_INPUTS",
     "EXPIRY_ACTION",
@@ -60,6 +68,7 @@ __all__ = [
     "ActionOption",
     "Actor",
     "BasicInputValidator",
+    "ClockLimits",
     "Denial",
     "DenialCode",
     "InputProblem",
@@ -72,185 +81,8 @@ __all__ = [
     "WorkflowError",
 ]
 
-
-def _input(name: str, kind: str, vi: str, en: str, *, required: bool = True) -> Field:
-    return Field(id=name, type=kind, required=required, label=Text(vi=vi, en=en))
-
-
-#: The inputs an action names in ``requires``, as form fields.
-BUILTIN_INPUTS: Mapping[str, Field] = MappingProxyType(
-    {
-        f.id: f
-        for f in (
-            _input("reason", "textarea", "Lý do", "Reason"),
-            _input("note", "textarea", "Ghi chú", "Note", required=False),
-            _input("decision_number", "text", "Số quyết định", "Decision number"),
-            _input("decision_date", "date", "Ngày quyết định", "Decision date"),
-            _input("result_document", "file", "Văn bản kết quả", "Result document"),
-            _input("new_appointment", "date", "Ngày hẹn trả kết quả mới", "New appointment date"),
-        )
-    }
-)
-
 #: Guard variables the machine sets; they win over dossier fields of the same name.
 GUARD_VARIABLES: tuple[str, ...] = ("input", "roles", "today", "now")
-
-#: The action id recorded when a step's deadline passes and ``on_expiry`` moves the dossier.
-EXPIRY_ACTION = "on_expiry"
-
-
-class WorkflowError(ProcgenError, ValueError):
-    """Base of the workflow errors."""
-
-
-class InvalidWorkflowError(WorkflowError):
-    """The steps of a case do not make a workable machine.
-
-    Attributes:
-        problems: one message per problem, in step order.
-    """
-
-    def __init__(self, case: str, problems: Sequence[str]) -> None:
-        super().__init__(f"case {case!r} has an invalid workflow:\n- " + "\n- ".join(problems))
-        self.case = case
-        self.problems = tuple(problems)
-
-
-class UnknownStepError(WorkflowError):
-    """A dossier names a step its case does not declare."""
-
-    def __init__(self, step: str, known: Sequence[str]) -> None:
-        super().__init__(f"unknown step {step!r}{_hint(step, known)}")
-        self.step = step
-
-
-class DenialCode(StrEnum):
-    """Why an action is not allowed."""
-
-    FINAL_STEP = "final_step"
-    UNKNOWN_ACTION = "unknown_action"
-    WRONG_ROLE = "wrong_role"
-    MISSING_INPUT = "missing_input"
-    INVALID_INPUT = "invalid_input"
-    GUARD_FALSE = "guard_false"
-    GUARD_ERROR = "guard_error"
-
-
-@dataclass(frozen=True)
-class InputProblem:
-    """One bad action input: ``code`` is ``missing``, ``invalid`` or ``unexpected``."""
-
-    input: str
-    code: Literal["missing", "invalid", "unexpected"]
-    message: str
-
-
-@dataclass(frozen=True)
-class Denial:
-    """Why an action is refused: a stable ``code``, a readable ``message``, input problems."""
-
-    code: DenialCode
-    message: str
-    problems: tuple[InputProblem, ...] = ()
-
-
-class ActionNotAllowedError(WorkflowError):
-    """An action was applied that the actor may not take.
-
-    Attributes:
-        step: the dossier's step.
-        action: the action asked for.
-        reason: the :class:`Denial`, with its code.
-    """
-
-    def __init__(self, step: str, action: str, reason: Denial) -> None:
-        super().__init__(f"{action!r} is not allowed in step {step!r}: {reason.message}")
-        self.step = step
-        self.action = action
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: their roles (``applicant`` for the citizen) and, if known, their user id."""
-
-    roles: frozenset[str]
-    user_id: str | None = None
-
-
-#: The service itself, which performs timed transitions (``on_expiry``).
-SYSTEM = Actor(frozenset({"system"}))
-
-
-class InputValidator(Protocol):
-    """Checks and cleans an action's inputs; the forms layer provides a full implementation."""
-
-    def validate(
-        self, fields: Sequence[Field], inputs: Mapping[str, Any]
-    ) -> tuple[dict[str, Any], tuple[InputProblem, ...]]:
-        """Return the cleaned inputs (declared fields only) and every problem found."""
-        ...
-
-
-_TEXT_TYPES = frozenset({"text", "textarea", "email", "phone", "citizen_id", "tax_code"})
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str | Sequence | Mapping) and len(value) == 0)
-
-
-class BasicInputValidator:
-    """Presence and basic types: texts are non-empty strings, dates are dates or ISO strings.
-
-    Unknown inputs are errors; strings are stripped; empty optional inputs are left out.
-    """
-
-    def validate(
-        self, fields: Sequence[Field], inputs: Mapping[str, Any]
-    ) -> tuple[dict[str, Any], tuple[InputProblem, ...]]:
-        """Check ``inputs`` against ``fields``; see :class:`InputValidator`."""
-        declared = [f.id for f in fields]
-        problems = [
-            InputProblem(
-                name,
-                "unexpected",
-                f"unexpected input {name!r}{_hint(name, declared)}; "
-                f"this action takes: {', '.join(declared) or 'no inputs'}",
-            )
-            for name in sorted(set(inputs) - set(declared))
-        ]
-        cleaned: dict[str, Any] = {}
-        for spec in fields:
-            value = inputs.get(spec.id)
-            value = value.strip() if isinstance(value, str) else value
-            if _is_empty(value):
-                if spec.required:
-                    problems.append(InputProblem(spec.id, "missing", f"{spec.id} is required"))
-                continue
-            try:
-                cleaned[spec.id] = _coerce(spec, value)
-            except (TypeError, ValueError) as exc:
-                problems.append(InputProblem(spec.id, "invalid", f"{spec.id}: {exc}"))
-        return cleaned, tuple(problems)
-
-
-def _coerce(spec: Field, value: Any) -> Any:
-    got = f"got {value!r} that is a {type(value).__name__}"
-    if spec.type in _TEXT_TYPES and not isinstance(value, str):
-        raise TypeError(f"must be text ({got})")
-    if spec.type == "date" and (isinstance(value, dt.datetime) or not isinstance(value, dt.date)):
-        if not isinstance(value, str):
-            raise TypeError(f"must be a date such as 2025-07-01 ({got})")
-        return dt.date.fromisoformat(value)
-    if spec.type in ("integer", "money") and (
-        isinstance(value, bool) or not isinstance(value, int)
-    ):
-        raise TypeError(f"must be a whole number ({got})")
-    if spec.type == "boolean" and not isinstance(value, bool):
-        raise TypeError(f"must be true or false ({got})")
-    if spec.type == "choice" and spec.options and value not in {o.value for o in spec.options}:
-        raise ValueError(f"must be one of {', '.join(o.value for o in spec.options)} ({got})")
-    return value
 
 
 @dataclass(frozen=True)
@@ -281,73 +113,6 @@ class ActionOption:
     ) -> ActionOption:
         """This option, refused for ``code``."""
         return replace(self, allowed=False, denial=Denial(code, message, problems))
-
-
-class TransitionEvent(StrEnum):
-    """Side events of a transition that the store records besides the move itself."""
-
-    CLOCK_PAUSED = "clock_paused"
-    CLOCK_RESUMED = "clock_resumed"
-    EXTENSION_REQUESTED = "extension_requested"
-    RESCHEDULED = "rescheduled"
-    COMPLETED = "completed"
-    CLOSED = "closed"
-
-
-@dataclass(frozen=True)
-class Transition:
-    """A move from one step to another, with everything the store must record.
-
-    Attributes:
-        from_step: the step the dossier was in.
-        to_step: the step it is in now.
-        action: the action taken (:data:`EXPIRY_ACTION` for a timed transition).
-        actor: who took it.
-        role: the role they acted in.
-        inputs: the cleaned inputs.
-        pauses: the legal clock stops (running step to paused step).
-        resumes: the legal clock restarts (paused step to running step).
-        completes: the dossier's completion time is now: the target ``completes`` or is
-            final, and the step left had not already completed it.
-        outcome: the outcome when the target is final.
-        status: the national status of the target step.
-        extension: the deadline extension the action requests (``action.extends``).
-        reschedules: the action sets a new appointment date.
-        automatic: a timed transition performed by the system.
-    """
-
-    from_step: str
-    to_step: str
-    action: str
-    actor: Actor
-    role: str
-    inputs: Mapping[str, Any]
-    pauses: bool
-    resumes: bool
-    completes: bool
-    outcome: Outcome | None
-    status: NationalStatus | None
-    extension: Extension | None = None
-    reschedules: bool = False
-    automatic: bool = False
-
-    @property
-    def final(self) -> bool:
-        """True when the dossier has ended."""
-        return self.outcome is not None
-
-    @property
-    def events(self) -> tuple[TransitionEvent, ...]:
-        """The side events, in a fixed order."""
-        flags = (
-            (self.pauses, TransitionEvent.CLOCK_PAUSED),
-            (self.resumes, TransitionEvent.CLOCK_RESUMED),
-            (self.extension is not None, TransitionEvent.EXTENSION_REQUESTED),
-            (self.reschedules, TransitionEvent.RESCHEDULED),
-            (self.completes, TransitionEvent.COMPLETED),
-            (self.final, TransitionEvent.CLOSED),
-        )
-        return tuple(event for present, event in flags if present)
 
 
 class StateMachine:
@@ -385,7 +150,7 @@ class StateMachine:
             if step.on_expiry is not None and step.on_expiry not in self._steps:
                 problems.append(
                     f"{where}: on_expiry names unknown step {step.on_expiry!r}"
-                    f"{_hint(step.on_expiry, ids)}"
+                    f"{did_you_mean(step.on_expiry, ids)}"
                 )
             if step.final and (step.actions or step.on_expiry):
                 problems.append(
@@ -408,13 +173,14 @@ class StateMachine:
             problems.append("declared twice in the step")
         seen.add(action.id)
         if action.to not in self._steps:
-            problems.append(f"leads to unknown step {action.to!r}{_hint(action.to, ids)}")
+            problems.append(f"leads to unknown step {action.to!r}{did_you_mean(action.to, ids)}")
         if action.role is None and step.role is None:
             problems.append("has no role: set role on the action or on its step")
-        unknown = [r for r in action.requires if r not in BUILTIN_INPUTS]
+        builtin = list(BUILTIN_INPUTS)
         problems += [
-            f"requires unknown input {r!r}{_hint(r, list(BUILTIN_INPUTS))}; declare it under inputs"
-            for r in unknown
+            f"requires unknown input {r!r}{did_you_mean(r, builtin)}; declare it under inputs"
+            for r in action.requires
+            if r not in BUILTIN_INPUTS
         ]
         fields = tuple(BUILTIN_INPUTS[r] for r in action.requires if r in BUILTIN_INPUTS)
         fields += action.inputs
@@ -422,6 +188,8 @@ class StateMachine:
         problems += [
             f"input {n!r} is declared twice" for n in sorted(set(names)) if names.count(n) > 1
         ]
+        if action.reschedules and NEW_APPOINTMENT not in names:
+            problems.append(f"reschedules but does not require {NEW_APPOINTMENT!r}, the new date")
         self._inputs[step.id, action.id] = fields
         if action.when is not None:
             try:
@@ -466,6 +234,7 @@ class StateMachine:
         inputs: Mapping[str, Any] | None = None,
         today: dt.date | None = None,
         now: dt.datetime | None = None,
+        limits: ClockLimits | None = None,
     ) -> list[ActionOption]:
         """Every action of the step, each allowed or not, with the reason.
 
@@ -473,9 +242,19 @@ class StateMachine:
         pending (``guard_pending``); with them, the answer is exactly what :meth:`apply` does.
         A final step has no actions, so the list is empty (and :meth:`apply` refuses with
         ``final_step``).
+
+        Args:
+            step_id: the dossier's step.
+            actor: who asks.
+            data: the dossier's data, for guards.
+            inputs: the action inputs typed so far, if any.
+            today: the local date, for guards that read ``today``.
+            now: the current instant, for guards that read ``now``.
+            limits: the dossier's clock limits (``timeline.limits(now)``): extensions used,
+                whether an apology may be sent, whether the step's deadline has passed.
         """
         step = self.step(step_id)
-        ask = _Ask(actor, data, inputs, today, now)
+        ask = _Ask(actor, data, inputs, today, now, limits or NO_LIMITS)
         return [self._decide(step, action.id, ask)[0] for action in step.actions]
 
     def apply(
@@ -488,8 +267,11 @@ class StateMachine:
         *,
         today: dt.date | None = None,
         now: dt.datetime | None = None,
+        limits: ClockLimits | None = None,
     ) -> Transition:
         """Take an action and return the transition to record.
+
+        The arguments are those of :meth:`available`, plus the action and its inputs.
 
         Raises:
             UnknownStepError: when ``step_id`` is not a step of the case.
@@ -497,7 +279,8 @@ class StateMachine:
                 says why.
         """
         step = self.step(step_id)
-        option, cleaned = self._decide(step, action_id, _Ask(actor, data, inputs or {}, today, now))
+        ask = _Ask(actor, data, inputs or {}, today, now, limits or NO_LIMITS)
+        option, cleaned = self._decide(step, action_id, ask)
         if option.denial is not None:
             raise ActionNotAllowedError(step_id, action_id, option.denial)
         action = next(a for a in step.actions if a.id == action_id)
@@ -552,7 +335,8 @@ class StateMachine:
             return ActionOption(action_id, None, None, False, denial), {}
         if action is None:
             known = [a.id for a in step.actions]
-            message = f"step {step.id!r} has no action {action_id!r}{_hint(action_id, known)}"
+            hint = did_you_mean(action_id, known)
+            message = f"step {step.id!r} has no action {action_id!r}{hint}"
             denial = Denial(DenialCode.UNKNOWN_ACTION, message)
             return ActionOption(action_id, None, None, False, denial), {}
         role = action.role or step.role or ""
@@ -564,9 +348,14 @@ class StateMachine:
             return option.deny(
                 DenialCode.WRONG_ROLE, f"it is for role {role!r}; the actor has {mine}"
             ), {}
+        refused = ask.limits.refusal(action)
+        if refused is not None:
+            return option.deny(*refused), {}
         cleaned: dict[str, Any] = {}
         if ask.inputs is not None:
             cleaned, problems = self.validator.validate(option.inputs, ask.inputs)
+            if not problems and action.reschedules:
+                problems = ask.limits.check_new_date(cleaned.get(NEW_APPOINTMENT))
             if problems:
                 missing = any(p.code == "missing" for p in problems)
                 code = DenialCode.MISSING_INPUT if missing else DenialCode.INVALID_INPUT
@@ -592,6 +381,7 @@ class _Ask:
     inputs: Mapping[str, Any] | None
     today: dt.date | None
     now: dt.datetime | None
+    limits: ClockLimits
 
     def variables(self, guard: Expression, inputs: Mapping[str, Any]) -> dict[str, Any]:
         # Fields the dossier lacks are null; the machine's own names win over fields.
@@ -604,8 +394,3 @@ class _Ask:
             else:
                 variables[name] = value
         return variables
-
-
-def _hint(name: str, known: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
