@@ -29,6 +29,7 @@ from procgen.expr import ExprError, compile_expr
 from procgen.spec.check import FORM_CONTEXT
 from procgen.spec.diagnostics import Diagnostic, Loc, Severity
 from procgen.spec.duration import Duration, DurationUnit
+from procgen.spec.graph import closure, longest_path, predecessors, successors
 from procgen.spec.models import (
     ClockMode,
     Document,
@@ -45,7 +46,6 @@ __all__ = ["lint_spec"]
 
 #: Partial paths explored when looking for the longest path; beyond it the deadline check is
 #: skipped (a real workflow has a handful of paths, only a pathological graph gets here).
-_MAX_VISITS = 10_000
 
 _STATUS_HINT = "add e.g. 'status: 4'; national codes: " + ", ".join(
     f"{s.value} {s.name.lower()}" for s in sorted(NationalStatus)
@@ -112,8 +112,8 @@ class _Linter:
         return nodes
 
     def check_graph(self, nodes: Sequence[_Node]) -> None:
-        successors = _successors([n.step for n in nodes])
-        reached = _closure([nodes[0].step.id], successors)
+        forward = successors([n.step for n in nodes])
+        reached = closure([nodes[0].step.id], forward)
         for node in nodes[1:]:
             if node.step.id not in reached:
                 self.report(
@@ -124,12 +124,8 @@ class _Linter:
                     f"add an action with 'to: {node.step.id}' to a step that is reached, "
                     "or remove the step",
                 )
-        predecessors: dict[str, list[str]] = {n.step.id: [] for n in nodes}
-        for source, targets in successors.items():
-            for target in targets:
-                predecessors[target].append(source)
         finals = [n.step.id for n in nodes if n.step.final]
-        ending = _closure(finals, predecessors)
+        ending = closure(finals, predecessors(forward))
         hint = "add an action leading towards a final step: " + ", ".join(finals)
         for node in nodes:
             if node.step.final or node.step.id in ending:
@@ -173,7 +169,7 @@ class _Linter:
             return
         measure = _measure(legal.unit)
         weights = {n.step.id: _weight(n.step, measure) for n in nodes}
-        longest = _longest_path([n.step for n in nodes], weights)
+        longest = longest_path([n.step for n in nodes], weights)
         if longest is None:
             return
         total, path = longest
@@ -273,56 +269,6 @@ class _Linter:
 
 
 # --------------------------------------------------------------------------- graphs
-
-
-def _successors(steps: Sequence[Step]) -> dict[str, list[str]]:
-    """Each step's next steps, by its actions then ``on_expiry``, without repeats."""
-    known = {s.id for s in steps}
-    graph: dict[str, list[str]] = {}
-    for step in steps:
-        targets = [a.to for a in step.actions]
-        if step.on_expiry is not None:
-            targets.append(step.on_expiry)
-        graph[step.id] = [t for t in dict.fromkeys(targets) if t in known]
-    return graph
-
-
-def _closure(start: Sequence[str], graph: dict[str, list[str]]) -> set[str]:
-    seen = set(start)
-    stack = list(start)
-    while stack:
-        for target in graph.get(stack.pop(), ()):
-            if target not in seen:
-                seen.add(target)
-                stack.append(target)
-    return seen
-
-
-def _longest_path(
-    steps: Sequence[Step], weights: dict[str, Decimal]
-) -> tuple[Decimal, list[Step]] | None:
-    """The heaviest simple path from the first step to a final one (the first found on ties).
-
-    ``None`` when no final step is reachable, or the graph has too many paths to explore.
-    """
-    by_id = {s.id: s for s in steps}
-    graph = _successors(steps)
-    best: tuple[Decimal, list[str]] | None = None
-    explored = 0
-    stack: list[tuple[str, list[str], Decimal]] = [(steps[0].id, [steps[0].id], Decimal(0))]
-    while stack:
-        explored += 1
-        if explored > _MAX_VISITS:
-            return None
-        here, path, total = stack.pop()
-        total += weights[here]
-        if by_id[here].final and (best is None or total > best[0]):
-            best = (total, path)
-        # Pushed in reverse so paths are explored in the order the actions are written.
-        for target in reversed(graph[here]):
-            if target not in path:
-                stack.append((target, [*path, target], total))
-    return None if best is None else (best[0], [by_id[i] for i in best[1]])
 
 
 # --------------------------------------------------------------------------- deadlines

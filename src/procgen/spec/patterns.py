@@ -31,12 +31,13 @@ How a spec's steps merge with a pattern (``expand`` applies these rules, in this
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 from procgen.errors import ProcgenError
+from procgen.spec.graph import reachable
 from procgen.spec.models import Action, NationalStatus, Outcome, Role, Step
 from procgen.spec.text import Text
 
@@ -102,8 +103,8 @@ class Pattern:
         if self.withdraw is not None:
             result = _add_withdraw(result, self.withdraw)
         result = [_with_status(s) for s in result]
-        reachable = _reachable(result, stop=lambda s: False)
-        return tuple(s for s in result if s.id in reachable or s.id not in ours)
+        kept = reachable(result)
+        return tuple(s for s in result if s.id in kept or s.id not in ours)
 
 
 def _merge(base: Step, override: Step | None) -> Step:
@@ -126,7 +127,7 @@ def _retarget(step: Step, old: str, new: str) -> Step:
 
 
 def _add_withdraw(steps: list[Step], withdraw: Action) -> list[Step]:
-    before = _reachable(steps, stop=lambda s: s.completes)
+    before = reachable(steps, stop=lambda s: s.completes)
     return [
         s.model_copy(update={"actions": (*s.actions, withdraw)})
         if s.id in before and not s.final and all(a.id != withdraw.id for a in s.actions)
@@ -143,21 +144,6 @@ def _with_status(step: Step) -> Step:
     else:
         status = NationalStatus.RELEASING if step.completes else NationalStatus.PROCESSING
     return step.model_copy(update={"status": status})
-
-
-def _reachable(steps: list[Step], stop: Callable[[Step], bool]) -> set[str]:
-    """Step ids reachable from the first step; steps where ``stop`` holds are not entered."""
-    by_id = {s.id: s for s in steps}
-    seen: set[str] = set()
-    todo = [steps[0].id] if steps else []
-    while todo:
-        step = by_id.get(todo.pop())
-        if step is None or step.id in seen or stop(step):
-            continue
-        seen.add(step.id)
-        todo += [a.to for a in step.actions]
-        todo += [step.on_expiry] if step.on_expiry else []
-    return seen
 
 
 def _step(data: dict[str, Any]) -> Step:

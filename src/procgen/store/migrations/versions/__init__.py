@@ -1,0 +1,1 @@
+"""The migration scripts, oldest first (``r0001_...``); Alembic loads them by file."""

@@ -1,0 +1,47 @@
+"""The store's public surface and the examples in its docstrings."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+
+import pytest
+
+import procgen.store
+from procgen.errors import ProcgenError
+from procgen.store import errors
+
+MODULES = sorted(
+    name
+    for _, name, _ in pkgutil.walk_packages(procgen.store.__path__, "procgen.store.")
+    if not name.endswith(".env") and ".versions." not in name
+)
+
+
+def test_all_is_sorted_and_importable() -> None:
+    names = procgen.store.__all__
+
+    def kind(name: str) -> tuple[int, str]:  # ruff's order: CONSTANTS, Classes, functions
+        return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
+
+    assert list(names) == sorted(names, key=kind)
+    for name in names:
+        assert hasattr(procgen.store, name), name
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_run(name: str) -> None:
+    module = importlib.import_module(name)
+    assert module.__doc__, f"{name} needs a docstring"
+    doctest.testmod(module, raise_on_error=True, optionflags=doctest.ELLIPSIS)
+
+
+def test_every_error_is_a_procgen_error() -> None:
+    for name in errors.__all__:
+        error = getattr(errors, name)
+        assert issubclass(error, errors.StoreError), name
+        assert issubclass(error, ProcgenError), name
+    assert issubclass(errors.VersionConflict, errors.Conflict)
+    assert issubclass(errors.StoreBusy, errors.Conflict)
+    assert not issubclass(errors.IdempotencyConflict, errors.Conflict)  # 422, not 409
