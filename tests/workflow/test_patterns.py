@@ -270,6 +270,7 @@ def test_override_actions_merge_by_id() -> None:
         "not_accept",
         "forward",
         "withdraw",
+        "apologise",
     ]
     assert received.actions[0].when == "fee_paid"
     assert received.role == "reception"
@@ -309,12 +310,24 @@ def test_withdraw_is_added_before_the_result_only() -> None:
     expanded = one_stop(review())
     with_withdraw = [s.id for s in expanded.values() if "withdraw" in action_ids(s)]
     assert with_withdraw == ["received", "review", "awaiting_supplement"]
-    withdraw = expanded["review"].actions[-1]
+    withdraw = next(a for a in expanded["review"].actions if a.id == "withdraw")
     assert (withdraw.to, withdraw.role, withdraw.requires) == (
         "withdrawn",
         "applicant",
         ("reason",),
     )
+
+
+def test_apology_is_offered_on_officers_running_steps_before_the_result() -> None:
+    expanded = one_stop(review())
+    with_apology = [s.id for s in expanded.values() if "apologise" in action_ids(s)]
+    # Not while awaiting the applicant's supplement (paused, the applicant acts), not after.
+    assert with_apology == ["received", "review"]
+    apology = next(a for a in expanded["review"].actions if a.id == "apologise")
+    assert apology.to == "review"
+    assert apology.reschedules
+    assert apology.requires == ("reason", "new_appointment")
+    assert apology.role is None  # the step's officer
 
 
 def test_withdraw_reaches_steps_that_a_result_step_loops_back_to() -> None:

@@ -20,9 +20,13 @@ How a spec's steps merge with a pattern (``expand`` applies these rules, in this
 4. **Withdrawal.** The applicant's ``withdraw`` action is added to every non-final step that
    can be reached from the initial step without passing a step that ``completes`` (that is,
    before a result exists: Decree 118 art. 21), unless the step already has a ``withdraw``.
-5. **Status.** A step with no ``status`` gets one: final steps by their outcome, steps that
+5. **Apology.** The officer's ``apologise`` action (form 04: a reason and a new appointment
+   date; ``reschedules``) is added, as a loop back to the same step, to every step of rule 4
+   whose clock runs and whose actor is an officer, unless the step already has one. The
+   workflow offers it only when the dossier is about to be late or already late.
+6. **Status.** A step with no ``status`` gets one: final steps by their outcome, steps that
    complete 9 (result ready), others 4 (in processing).
-6. **Pruning.** Pattern steps that cannot be reached from the initial step are left out (a spec
+7. **Pruning.** Pattern steps that cannot be reached from the initial step are left out (a spec
    that never transfers has no ``transferred`` step). Spec steps are never left out.
 
     >>> [s.id for s in expand((), "one_stop")][:3]
@@ -38,7 +42,15 @@ from typing import Any
 
 from procgen.errors import ProcgenError
 from procgen.spec.graph import reachable
-from procgen.spec.models import Action, NationalStatus, Outcome, Role, Step
+from procgen.spec.models import (
+    BUILTIN_ROLES,
+    Action,
+    ClockMode,
+    NationalStatus,
+    Outcome,
+    Role,
+    Step,
+)
 from procgen.spec.text import Text
 
 __all__ = ["ONE_STOP", "PATTERNS", "Pattern", "UnknownPatternError", "expand"]
@@ -52,7 +64,7 @@ class UnknownPatternError(ProcgenError, ValueError):
         self.name = name
 
 
-#: The status a step without one gets, by its outcome (rule 5).
+#: The status a step without one gets, by its outcome (rule 6).
 _OUTCOME_STATUS: Mapping[Outcome, NationalStatus] = MappingProxyType(
     {
         Outcome.APPROVED: NationalStatus.DONE,
@@ -74,6 +86,7 @@ class Pattern:
         steps: the pattern's steps, the initial one first.
         entry: the step that a spec's own steps replace (rule 2).
         withdraw: the action added to steps before the result (rule 4), if any.
+        apologise: the apology action added to officers' steps before the result (rule 5).
         roles: the roles the pattern's steps use besides the built-in ones.
     """
 
@@ -82,6 +95,7 @@ class Pattern:
     steps: tuple[Step, ...]
     entry: str
     withdraw: Action | None = None
+    apologise: Action | None = None
     roles: tuple[Role, ...] = ()
 
     def expand(self, steps: Iterable[Step]) -> tuple[Step, ...]:
@@ -102,6 +116,8 @@ class Pattern:
             result = [_retarget(s, self.entry, entry) for s in result]
         if self.withdraw is not None:
             result = _add_withdraw(result, self.withdraw)
+        if self.apologise is not None:
+            result = _add_apology(result, self.apologise)
         result = [_with_status(s) for s in result]
         kept = reachable(result)
         return tuple(s for s in result if s.id in kept or s.id not in ours)
@@ -131,6 +147,24 @@ def _add_withdraw(steps: list[Step], withdraw: Action) -> list[Step]:
     return [
         s.model_copy(update={"actions": (*s.actions, withdraw)})
         if s.id in before and not s.final and all(a.id != withdraw.id for a in s.actions)
+        else s
+        for s in steps
+    ]
+
+
+def _add_apology(steps: list[Step], apologise: Action) -> list[Step]:
+    before = reachable(steps, stop=lambda s: s.completes)
+
+    def officers(step: Step) -> bool:
+        return step.role is not None and step.role not in BUILTIN_ROLES
+
+    return [
+        s.model_copy(update={"actions": (*s.actions, apologise.model_copy(update={"to": s.id}))})
+        if s.id in before
+        and not s.final
+        and s.clock is ClockMode.RUNNING
+        and officers(s)
+        and all(a.id != apologise.id for a in s.actions)
         else s
         for s in steps
     ]
@@ -170,6 +204,17 @@ ONE_STOP = Pattern(
             "to": "withdrawn",
             "role": "applicant",
             "requires": ["reason"],
+        }
+    ),
+    apologise=Action.model_validate(
+        {
+            "id": "apologise",
+            "label": _text(
+                "Xin lỗi và hẹn lại ngày trả kết quả", "Apologise and set a new appointment"
+            ),
+            "to": "processing",  # replaced by the step it is added to
+            "requires": ["reason", "new_appointment"],
+            "reschedules": True,
         }
     ),
     steps=tuple(

@@ -17,7 +17,8 @@ injected :class:`Clock`. The store and web layers call it.
     True
 """
 
-from procgen.workflow.calendar import CalendarConfig, WorkingCalendar
+from procgen.workflow.calendar import WorkingCalendar
+from procgen.workflow.calendar_config import CalendarConfig
 from procgen.workflow.clock import Clock, ManualClock, SystemClock, as_utc
 from procgen.workflow.deadlines import (
     DEFAULT_DUE_SOON,
@@ -54,6 +55,7 @@ from procgen.workflow.transition import (
     Transition,
     TransitionEvent,
 )
+from procgen.workflow.workdays import WorkdayIndex
 
 __all__ = [
     "DEFAULT_DUE_SOON",
@@ -96,6 +98,7 @@ __all__ = [
     "Transition",
     "TransitionEvent",
     "UnknownStepError",
+    "WorkdayIndex",
     "WorkflowError",
     "WorkingCalendar",
     "as_utc",

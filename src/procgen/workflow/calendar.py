@@ -23,112 +23,22 @@ module builds nothing.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import pairwise
-from typing import Any, TypeAlias
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from procgen.errors import ConfigurationError
+from procgen.workflow.calendar_config import CalendarConfig, hhmm
 from procgen.workflow.clock import as_utc
+from procgen.workflow.workdays import MAX_SCAN_DAYS, WorkdayIndex
 
 __all__ = ["CalendarConfig", "WorkingCalendar"]
-
-# A run of this many days without one working day means the configuration is broken.
-_MAX_SCAN_DAYS = 400
 
 _LANGUAGES = {"vi": "vi", "en": "en_US", "en_US": "en_US", "th": "th"}
 
 _OVERRIDE_NAMES = {"vi": "Ngày nghỉ (theo cấu hình triển khai)"}
 _OVERRIDE_NAME = "Day off (deployment override)"
-
-
-_Periods: TypeAlias = tuple[tuple[time, time], ...]
-
-
-def _hhmm(value: time) -> str:
-    return value.strftime("%H:%M")
-
-
-class CalendarConfig(BaseModel):
-    """How one deployment counts working time. Frozen; load it from configuration.
-
-    Attributes:
-        timezone: IANA zone of the office, ``Asia/Ho_Chi_Minh`` by default.
-        office_hours: the day's working periods as ``(start, end)`` local times, in order and not
-            overlapping; by default 07:00–11:30 and 13:30–17:00.
-        same_day_cutoff: same-day procedures received after this local time are due the next
-            working day; 15:00 by default.
-        extra_days_off: dates to treat as days off whatever the ``holidays`` package says.
-        extra_working_days: dates to treat as working days whatever the package says (e.g. a
-            make-up Saturday the package does not know).
-
-    Example:
-        >>> config = CalendarConfig(
-        ...     office_hours=[("08:00", "12:00"), ("13:00", "17:00")],
-        ...     extra_days_off={"2026-01-02"},
-        ...     extra_working_days={"2026-01-10"},
-        ... )
-        >>> config.same_day_cutoff
-        datetime.time(15, 0)
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    timezone: str = "Asia/Ho_Chi_Minh"
-    office_hours: _Periods = ((time(7, 0), time(11, 30)), (time(13, 30), time(17, 0)))
-    same_day_cutoff: time = time(15, 0)
-    extra_days_off: frozenset[date] = frozenset()
-    extra_working_days: frozenset[date] = frozenset()
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(
-                f"unknown time zone {value!r}; use an IANA name such as 'Asia/Ho_Chi_Minh'"
-            ) from exc
-        return value
-
-    @field_validator("office_hours")
-    @classmethod
-    def _ordered_periods(cls, value: _Periods) -> _Periods:
-        if not value:
-            raise ValueError("office_hours needs at least one (start, end) period")
-        for number, (start, end) in enumerate(value, start=1):
-            if start >= end:
-                raise ValueError(
-                    f"office_hours period {number} ({_hhmm(start)}–{_hhmm(end)}) must end "
-                    "after it starts"
-                )
-        for (_, end), (start, _) in pairwise(value):
-            if start < end:
-                raise ValueError(
-                    "office_hours periods must be in order and not overlap: one ends at "
-                    f"{_hhmm(end)} but the next starts at {_hhmm(start)}"
-                )
-        return value
-
-    @model_validator(mode="after")
-    def _consistent(self) -> CalendarConfig:
-        both = sorted(self.extra_days_off & self.extra_working_days)
-        if both:
-            listed = ", ".join(day.isoformat() for day in both)
-            raise ValueError(
-                f"dates in both extra_days_off and extra_working_days: {listed}; "
-                "keep each date in one of them"
-            )
-        opening, closing = self.office_hours[0][0], self.office_hours[-1][1]
-        if not opening <= self.same_day_cutoff <= closing:
-            raise ValueError(
-                f"same_day_cutoff {_hhmm(self.same_day_cutoff)} must lie within office hours "
-                f"({_hhmm(opening)}–{_hhmm(closing)})"
-            )
-        return self
 
 
 class WorkingCalendar:
@@ -154,10 +64,11 @@ class WorkingCalendar:
             timedelta(0),
         )
         self._tables: dict[tuple[int, str], Any] = {}
+        self._index = WorkdayIndex(self._decide)
 
     def __repr__(self) -> str:
         c = self._config
-        hours = ", ".join(f"{_hhmm(s)}–{_hhmm(e)}" for s, e in c.office_hours)
+        hours = ", ".join(f"{hhmm(s)}–{hhmm(e)}" for s, e in c.office_hours)
         off, on = len(c.extra_days_off), len(c.extra_working_days)
         return f"<WorkingCalendar {c.timezone} {hours}; +{off} days off, +{on} working days>"
 
@@ -183,6 +94,9 @@ class WorkingCalendar:
 
     def is_working_day(self, day: date) -> bool:
         """True when ``day`` is a working day after holidays, swaps and overrides."""
+        return self._index.is_working_day(day)
+
+    def _decide(self, day: date) -> bool:
         if day in self._config.extra_working_days:
             return True
         if day in self._config.extra_days_off:
@@ -210,15 +124,13 @@ class WorkingCalendar:
         return None if name is None else str(name)
 
     def _step(self, day: date, direction: int) -> date:
-        candidate = day
-        for _ in range(_MAX_SCAN_DAYS):
-            candidate += timedelta(days=direction)
-            if self.is_working_day(candidate):
-                return candidate
-        raise ConfigurationError(
-            f"no working day within {_MAX_SCAN_DAYS} days of {day.isoformat()}; "
-            "check extra_days_off in the calendar configuration"
-        )
+        found = self._index.step(day, direction)
+        if found is None:
+            raise ConfigurationError(
+                f"no working day within {MAX_SCAN_DAYS} days of {day.isoformat()}; "
+                "check extra_days_off in the calendar configuration"
+            )
+        return found
 
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after ``day``."""
@@ -328,11 +240,14 @@ class WorkingCalendar:
         opening_time = self._config.office_hours[0][0]
         while True:
             day = cursor.date()
-            # Whole days at a time: every working day has the same periods.
+            # Whole days in one jump: every working day has the same periods.
             if cursor.time() == opening_time and remaining > self._day_length:
-                remaining -= self._day_length
-                cursor = datetime.combine(self.next_working_day(day), opening_time)
-                continue
+                whole = -(-remaining // self._day_length) - 1
+                target = self._index.skip(day, whole)
+                if target is not None:
+                    remaining -= whole * self._day_length
+                    cursor = datetime.combine(target, opening_time)
+                    continue
             for start, end in self._periods(day):
                 if cursor >= end:
                     continue
@@ -376,6 +291,14 @@ class WorkingCalendar:
         amount = Decimal(days)
         if amount <= 0:
             raise ConfigurationError(f"working days to add must be positive (got {days})")
+        if amount == amount.to_integral_value():
+            # Whole days: the count starts at the next working moment; from an opening it ends
+            # at that day's close after n-1 more days, from later in a day on the n-th next day.
+            start = self._next_working_wall(self._wall(moment, "moment"))
+            opens = start.time() == self._config.office_hours[0][0]
+            last = self._index.skip(start.date(), int(amount) - 1 if opens else int(amount))
+            if last is not None:
+                return self.closing(last)
         end = self.add_working_time(
             moment, _span(amount * Decimal(self._day_length.total_seconds()))
         )
