@@ -293,7 +293,9 @@ class _Checker:
         self.duplicates(steps, loc, "step")
         pattern = self.spec.pattern
         effective = expand(tuple(steps), pattern if pattern in PATTERNS else None)
-        step_ids = {s.id for s in effective}
+        # Every pattern step may be targeted, even one pruned because nothing reaches it yet.
+        offered = PATTERNS[pattern].steps if pattern is not None and pattern in PATTERNS else ()
+        step_ids = {s.id for s in effective} | {s.id for s in offered}
         roles = self.spec.role_ids()
         for index, step in enumerate(steps):
             here = (*loc, index)
