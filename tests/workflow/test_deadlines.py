@@ -101,7 +101,9 @@ def make_deadlines(*, due_soon_within: Duration = DEFAULT_DUE_SOON, **config: An
         pytest.param(vn(2025, 1, 17, 10), "10 days", vn(2025, 2, 3, 17), id="days-into-tet"),
         pytest.param(vn(2025, 10, 1, 23, 30), "30 days", vn(2025, 10, 31, 17), id="complaint-30d"),
         pytest.param(vn(2025, 10, 3, 10), "24 hours", vn(2025, 10, 6, 17), id="hours-to-saturday"),
-        pytest.param(vn(2025, 10, 6, 10), "24 hours", vn(2025, 10, 7, 10), id="hours"),
+        # An appointment is a date: calendar hours end at the first close of business at or
+        # after the hours run out (10:00 -> 17:00 the same working day).
+        pytest.param(vn(2025, 10, 6, 10), "24 hours", vn(2025, 10, 7, 17), id="hours"),
         pytest.param(vn(2025, 1, 31, 10), "1 month", vn(2025, 2, 28, 17), id="month-end"),
         pytest.param(vn(2025, 3, 31, 10), "1 month", vn(2025, 5, 5, 17), id="month-into-apr30"),
         pytest.param(vn(2025, 6, 10, 10), "3 months", vn(2025, 9, 10, 17), id="months"),
@@ -282,7 +284,8 @@ DUE_5WD = vn(2025, 10, 13, 17)  # 5 working days from Monday 6 Oct 2025, 10:00
         pytest.param(
             [(vn(2025, 10, 11, 8), vn(2025, 10, 12, 20))],
             DurationUnit.DAYS,
-            vn(2025, 10, 15, 5),
+            # 36 h paused move 13/10 17:00 to 15/10 05:00, rounded up to that day's close.
+            vn(2025, 10, 15, 17),
             id="weekend-only-calendar",
         ),
         pytest.param(

@@ -287,11 +287,11 @@ def assert_paused_time_not_counted(d: Dossier, now: dt.datetime) -> None:
     end = counted_end(timeline.started_at, budget, pauses, office)
     if unit is DurationUnit.WORKING_HOURS:
         expected = end
-    elif unit is DurationUnit.HOURS:  # exact, unless it ends on a day off
-        day = CALENDAR.local_date(end)
-        expected = (
-            end if CALENDAR.is_working_day(day) else CALENDAR.closing(CALENDAR.roll_forward(day))
-        )
-    else:
+    elif office:  # working days: office time ends by the close of its own day
         expected = CALENDAR.closing(CALENDAR.roll_forward(CALENDAR.local_date(end)))
+    else:  # calendar units: the first close of business of a working day at or after the end
+        day = CALENDAR.roll_forward(CALENDAR.local_date(end))
+        expected = CALENDAR.closing(day)
+        if expected < end:
+            expected = CALENDAR.closing(CALENDAR.next_working_day(day))
     assert reading.legal_due == expected, (base, pauses, end)

@@ -48,7 +48,6 @@ _UNITS_VI = {
     DurationUnit.MONTHS: "tháng",
 }
 
-
 #: The default DUE_SOON threshold: one working day.
 DEFAULT_DUE_SOON = Duration(Decimal(1), DurationUnit.WORKING_DAYS)
 
@@ -187,11 +186,16 @@ class Deadlines:
         """The working calendar used for counting."""
         return self._calendar
 
-    # Appointments ----------------------------------------------------------------------------
-
     def _close_of(self, day: date) -> datetime:
         cal = self._calendar
         return cal.closing(cal.roll_forward(day))
+
+    def _close_after(self, moment: datetime) -> datetime:
+        """The first close of business of a working day at or after ``moment``."""
+        cal = self._calendar
+        day = cal.local_date(moment)
+        close = self._close_of(day)
+        return close if close >= moment else cal.closing(cal.next_working_day(day))
 
     def _after(self, start: datetime, duration: Duration, *, exact: bool) -> datetime:
         """``duration`` after ``start``; ``exact`` keeps calendar instants unrounded."""
@@ -205,11 +209,10 @@ class Deadlines:
                 return cal.add_working_hours(start, duration.amount)
             case DurationUnit.HOURS:
                 end = as_utc(start) + timedelta(hours=count)
-                return (
-                    end
-                    if exact or cal.is_working_day(cal.local_date(end))
-                    else self._close_of(cal.local_date(end))
-                )
+                # An appointment is a date: rounding every end up to a close of business keeps
+                # it monotonic (an exact instant on working days but 17:00 after a day off let
+                # a longer pause give an earlier appointment: Sun 23:00 -> Mon 17:00 > Mon 01:00).
+                return end if exact else self._close_after(end)
             case DurationUnit.DAYS:
                 if exact:
                     return as_utc(start) + timedelta(days=count)
@@ -229,8 +232,9 @@ class Deadlines:
         next working moment (:meth:`WorkingCalendar.add_working_days`); working hours end at
         the exact instant. Days and months are calendar arithmetic on the local receipt date,
         the day of receipt itself not counted (Civil Code 2015 Art. 147), ending at close of
-        business; hours end at the exact instant. A calendar result that falls on a day off
-        moves to close of business of the next working day (Civil Code 2015 Art. 148).
+        business; calendar hours end at close of business of the day they run out on (an
+        appointment is a date). A calendar result that falls on a day off moves to close of
+        business of the next working day (Civil Code 2015 Art. 148).
 
         Raises:
             ConfigurationError: for a naive ``received_at`` or a duration that is not positive.
@@ -283,7 +287,8 @@ class Deadlines:
         before the (already moved) appointment moves it by the working time inside the pause
         for working units, or by the elapsed time for calendar units; a pause that begins
         after the appointment moves nothing, because the dossier was late before it paused.
-        A calendar result falling on a day off moves to the next working day's close.
+        A calendar result ends at close of business of its day, or of the next working day
+        when that day is a day off.
 
         Args:
             due_at: the appointment computed without pauses.
@@ -302,11 +307,9 @@ class Deadlines:
                 due = cal.add_working_time(due, cal.working_time_between(start, end))
             else:
                 due += end - start
-        if unit.is_working_time or cal.is_working_day(cal.local_date(due)):
-            return due
-        return self._close_of(cal.local_date(due))
-
-    # Dates entered by the applicant ----------------------------------------------------------
+        # Calendar units round up to a close of business, as in ``_after``: monotonic, and
+        # never shorter than the time paused.
+        return due if unit.is_working_time else self._close_after(due)
 
     def earliest_allowed(self, submitted_at: datetime, lead: Duration) -> date:
         """The earliest date an applicant may enter when ``lead`` notice is required.
@@ -336,8 +339,6 @@ class Deadlines:
         if requested >= earliest:
             return None
         return LeadTimeViolation(requested=requested, earliest=earliest, lead=lead)
-
-    # Statuses --------------------------------------------------------------------------------
 
     def classify(self, completed_at: datetime, due_at: datetime) -> Timeliness:
         """EARLY, ON_TIME or LATE, comparing local dates, not timestamps."""
