@@ -1,8 +1,8 @@
 """The ``procgen`` command line.
 
-    procgen check [PATH...] [--strict] [--format json]   load and lint specs
-    procgen schema [--output FILE] [--reference]         the spec language's JSON Schema
-    procgen graph CODE [--dot] [--definitions DIR]       a procedure's workflow diagram
+procgen check [PATH...] [--strict] [--format json]   load and lint specs
+procgen schema [--output FILE] [--reference]         the spec language's JSON Schema
+procgen graph CODE [--dot] [--definitions DIR]       a procedure's workflow diagram
 """
 
 from __future__ import annotations

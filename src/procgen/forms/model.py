@@ -1,0 +1,401 @@
+"""The payload model: a pydantic model generated from a procedure's fields, built once.
+
+:func:`payload_model` gives the model of a procedure version: groups become nested models, lists
+become lists of row models with their ``min_items``/``max_items``, every other field gets the
+annotation of its :class:`~procgen.forms.types.FieldType`. Unknown keys are errors. A field is
+required in the model when it is ``required`` and has no ``when`` (a condition only
+:func:`~procgen.forms.validate_payload` can evaluate); a group is required when one of its fields
+is. ``null`` means "absent" for a field that is not required.
+
+Field ids become aliases of attributes named ``f_<id>``, so a field may be called ``json`` or
+``model_config`` without colliding with pydantic's machinery.
+
+The model, and everything else compiled from a spec, is cached per spec object and field-type
+registry (a small LRU cache keyed on identity: no global registry of procedures).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from typing import Annotated, Any, ClassVar, Optional, Self, cast
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, create_model
+from pydantic import Field as PField
+from pydantic import model_validator as _model_validator
+
+from procgen.errors import ConfigurationError
+from procgen.expr import Expression, compile_expr
+from procgen.forms.identifiers import BIRTH_DATE_NAMES, check_birth_date
+from procgen.forms.types import FieldType, FieldTypeRegistry, default_field_types
+from procgen.spec.models import Field, ProcedureSpec, Rule
+
+__all__ = [
+    "CompiledForm",
+    "birth_date_link",
+    "compiled_form",
+    "error_check",
+    "from_form",
+    "payload_model",
+]
+
+Path = tuple[str, ...]
+
+
+class _Payload(BaseModel):
+    """Base of generated models: unknown keys are errors; CCCD/birth-date links are checked."""
+
+    model_config = ConfigDict(extra="forbid", validate_by_alias=True, validate_by_name=False)
+    __procgen_links__: ClassVar[tuple[tuple[str, str, str], ...]] = ()
+
+    @_model_validator(mode="after")
+    def _procgen_links(self) -> Self:
+        for number_attribute, birth_attribute, alias in type(self).__procgen_links__:
+            number, born = getattr(self, number_attribute), getattr(self, birth_attribute)
+            if number is not None and born is not None:
+                check_birth_date(number, born, alias)
+        return self
+
+
+def birth_date_link(fields: Sequence[Field]) -> tuple[Field, Field] | None:
+    """The ``(citizen_id, birth date)`` pair checked against each other among sibling fields.
+
+    A ``citizen_id`` field is checked against a sibling ``date`` field when the siblings hold
+    exactly one field of type ``citizen_id`` and exactly one date field named ``birth_date``,
+    ``date_of_birth``, ``dob`` or ``ngay_sinh``.
+    """
+    numbers = [f for f in fields if f.type == "citizen_id"]
+    births = [f for f in fields if f.type == "date" and f.id in BIRTH_DATE_NAMES]
+    if len(numbers) == 1 and len(births) == 1:
+        return numbers[0], births[0]
+    return None
+
+
+def error_check(error: Mapping[str, Any]) -> str | None:
+    """The check a pydantic error comes from (``citizen_id``, ``address``, ...), if any.
+
+    ``None`` means a structural error: the JSON Schema of the payload rejects that value too.
+    """
+    context = error.get("ctx") or {}
+    check = context.get("check")
+    return check if isinstance(check, str) else None
+
+
+class CompiledRule:
+    """A rule with its compiled check, the field it belongs to (if any) and the names it uses."""
+
+    def __init__(self, rule: Rule, owner: Path | None) -> None:
+        self.rule = rule
+        self.owner = owner
+        self.expression: Expression = compile_expr(rule.check)
+        self.names = self.expression.names - {"today", "now", "item"}
+
+
+class CompiledForm:
+    """Everything compiled from one spec with one field-type registry. Get it with
+    :func:`compiled_form`; build nothing by hand."""
+
+    def __init__(self, spec: ProcedureSpec, registry: FieldTypeRegistry) -> None:
+        self.spec = spec
+        self.registry = registry
+        self.fields: dict[Path, Field] = dict(spec.walk_fields())
+        self.order = {path: index for index, path in enumerate(self.fields)}
+        self.types: dict[Path, FieldType] = {}
+        for path, field in self.fields.items():
+            if field.type not in registry:
+                raise ConfigurationError(
+                    f"{spec.code} v{spec.version}: field {'.'.join(path)!r} has type "
+                    f"{field.type!r}, which the field-type registry does not know"
+                )
+            self.types[path] = registry.get(field.type)
+        self.top: dict[str, Field] = {field.id: field for field in spec.fields}
+        self.when: dict[Path, Expression] = {
+            path: compile_expr(field.when)
+            for path, field in self.fields.items()
+            if field.when is not None
+        }
+        # The top-level fields whose values conditions read (a list, when `item` is used).
+        self.when_names: frozenset[str] = frozenset().union(
+            *(
+                (e.names - {"today", "now", "item"}) | ({path[0]} if "item" in e.names else set())
+                for path, e in self.when.items()
+            )
+        )
+        rules = [CompiledRule(rule, None) for rule in spec.rules]
+        for path, field in self.fields.items():
+            rules.extend(CompiledRule(rule, path) for rule in field.rules)
+        self.rules = tuple(rules)
+        #: Other artefacts built from this form (the JSON Schema, ...), by name.
+        self.cache: dict[str, Any] = {}
+        self._models: dict[frozenset[str] | None, type[BaseModel]] = {}
+        self._adapters: dict[Path, TypeAdapter[Any]] = {}
+
+    def __repr__(self) -> str:
+        return f"<CompiledForm {self.spec.code} v{self.spec.version}: {len(self.fields)} fields>"
+
+    # ------------------------------------------------------------------ models
+
+    def model(self, scope: frozenset[str] | None = None) -> type[BaseModel]:
+        """The payload model, or the model of only the top-level fields in ``scope``."""
+        model = self._models.get(scope)
+        if model is None:
+            fields = [f for f in self.spec.fields if scope is None or f.id in scope]
+            name = re.sub(r"\W", "_", f"{self.spec.code}_v{self.spec.version}")
+            if scope is not None:
+                name += "_" + "_".join(sorted(scope))[:80]
+            model = self._build(fields, name, ())
+            self._models[scope] = model
+        return model
+
+    def _build(self, fields: Sequence[Field], name: str, prefix: Path) -> type[BaseModel]:
+        definitions: dict[str, Any] = {}
+        for field in fields:
+            path = (*prefix, field.id)
+            annotation = self.annotation(path)
+            if self.in_required(field):
+                definitions[f"f_{field.id}"] = (annotation, PField(alias=field.id))
+            else:
+                definitions[f"f_{field.id}"] = (
+                    Optional[annotation],  # noqa: UP045 - a runtime type expression
+                    PField(default=None, alias=field.id),
+                )
+        model = create_model(name, __base__=_Payload, __module__=__name__, **definitions)
+        link = birth_date_link(fields)
+        if link is not None:
+            number, born = link
+            model.__procgen_links__ = ((f"f_{number.id}", f"f_{born.id}", number.id),)
+        return model
+
+    def annotation(self, path: Path) -> Any:
+        """The annotation of a (non-null) value of the field at ``path``."""
+        field = self.fields[path]
+        name = "__".join(path)
+        if field.type == "group":
+            return self._build(field.fields, name, path)
+        if field.type == "list":
+            row = self._build(field.fields, name, path)
+            low = max(field.min_items or 0, 1 if field.required else 0)
+            return Annotated[list[row], PField(min_length=low, max_length=field.max_items)]  # type: ignore[valid-type]
+        build = self.types[path].annotation
+        if build is None:  # pragma: no cover - only group and list have none
+            raise ConfigurationError(f"field type {field.type!r} builds no annotation")
+        return build(field)
+
+    @staticmethod
+    def in_required(field: Field) -> bool:
+        """Required in the model and the schema: required (or a group holding a required
+        field) and without ``when``."""
+        if field.when is not None:
+            return False
+        return field.required or (
+            field.type == "group" and any(CompiledForm.in_required(f) for f in field.fields)
+        )
+
+    def adapter(self, path: Path) -> TypeAdapter[Any]:
+        """A validator for one leaf field's value (used for conditions on partial data)."""
+        adapter = self._adapters.get(path)
+        if adapter is None:
+            adapter = TypeAdapter(self.annotation(path))
+            self._adapters[path] = adapter
+        return adapter
+
+    # ------------------------------------------------------------------ partial values
+
+    def values(
+        self,
+        data: Any,
+        shown: frozenset[tuple[str | int, ...]] | None = None,
+        fields: Sequence[Field] | None = None,
+        prefix: tuple[str | int, ...] = (),
+        static: Path = (),
+        names: frozenset[str] | None = None,
+    ) -> dict[str, Any]:
+        """The value of every field that is valid on its own, an absent boolean as its default.
+
+        A top-level field that is hidden (not in ``shown``), absent or invalid is ``None``; such a
+        field inside a group or a row is left out, so that CEL's ``has()`` sees it is missing.
+        ``names`` limits the work to these top-level fields (the others are ``None``).
+        """
+        container = data if isinstance(data, Mapping) else {}
+        out: dict[str, Any] = {}
+        for field in self.spec.fields if fields is None else fields:
+            path, here = (*prefix, field.id), (*static, field.id)
+            raw = container.get(field.id)
+            if (shown is not None and path not in shown) or (
+                names is not None and not prefix and field.id not in names
+            ):
+                out[field.id] = None
+            elif field.type == "group":
+                group = raw if isinstance(raw, Mapping) else None
+                out[field.id] = (
+                    None if group is None else self.values(group, shown, field.fields, path, here)
+                )
+            elif field.type == "list":
+                rows = raw if isinstance(raw, list) else None
+                out[field.id] = (
+                    None
+                    if rows is None
+                    else [
+                        self.values(row, shown, field.fields, (*path, index), here)
+                        for index, row in enumerate(rows)
+                    ]
+                )
+            elif raw is None:
+                out[field.id] = boolean_default(field)
+            else:
+                out[field.id] = self.value(here, raw)
+            if prefix and out[field.id] is None:
+                del out[field.id]
+        return out
+
+    def value(self, path: Path, raw: Any) -> Any:
+        """``raw`` validated as the field at ``path``, or ``None`` when it is invalid."""
+        adapter = self.adapter(path)
+        try:
+            return adapter.dump_python(adapter.validate_python(raw))
+        except ValidationError:
+            return None
+
+
+def boolean_default(field: Field) -> bool | None:
+    """An absent boolean is false (an unticked box), or its spec default."""
+    if field.type != "boolean":
+        return None
+    return field.default if isinstance(field.default, bool) else False
+
+
+class _Identity:
+    """A cache key comparing by identity: specs hold dicts, so they cannot be hashed."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: object) -> None:
+        self.obj = obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Identity) and other.obj is self.obj
+
+
+@lru_cache(maxsize=64)
+def _compile(spec: _Identity, registry: _Identity | None, generation: int) -> CompiledForm:
+    del generation  # part of the key only: a registry that changed compiles anew
+    types = cast(FieldTypeRegistry, registry.obj) if registry is not None else None
+    return CompiledForm(cast(ProcedureSpec, spec.obj), types or default_field_types())
+
+
+def compiled_form(
+    spec: ProcedureSpec, field_types: FieldTypeRegistry | None = None
+) -> CompiledForm:
+    """The compiled form of ``spec`` (cached per spec object and registry)."""
+    if field_types is None:
+        return _compile(_Identity(spec), None, 0)
+    return _compile(_Identity(spec), _Identity(field_types), field_types.generation)
+
+
+def payload_model(
+    spec: ProcedureSpec, *, field_types: FieldTypeRegistry | None = None
+) -> type[BaseModel]:
+    """The pydantic model of the payload of ``spec`` (built once per spec and registry).
+
+    Validate with ``model.model_validate(data)``; dump with ``by_alias=True``. The model checks
+    types, required fields, lengths, patterns, ranges, options, unknown keys and the checks of
+    each field type; :func:`~procgen.forms.validate_payload` adds ``when``, rules and errors
+    in the user's language.
+
+        >>> import procgen
+        >>> spec = procgen.load("definitions/nvqs-dang-ky-lan-dau.yaml")     # doctest: +SKIP
+        >>> payload_model(spec) is payload_model(spec)                      # doctest: +SKIP
+        True
+    """
+    return compiled_form(spec, field_types).model()
+
+
+# --------------------------------------------------------------------------- HTML forms
+
+
+def from_form(
+    spec: ProcedureSpec,
+    pairs: Iterable[tuple[str, str]],
+    *,
+    field_types: FieldTypeRegistry | None = None,
+) -> dict[str, Any]:
+    """Turn the ``(name, value)`` pairs of an HTML form post into a payload.
+
+    Names are dotted paths (``applicant.phone``, ``pilots.0.full_name``, ``address.commune``).
+    Each value is converted by its field type where it parses (``"5"`` → 5, ``"on"`` → True,
+    ``"25/06/2026"`` → ``"2026-06-25"``); otherwise the text is kept, so that validation
+    reports it. Empty values are absent; a ``multichoice`` collects its repeated name into a
+    list; for other repeated names the last value wins (a hidden ``false`` input before a
+    checkbox gives ``false`` when the box is not ticked). Names starting with ``_`` belong to
+    the form machinery (``_csrf``, ``_page``, ``_action``) and are skipped. List rows are
+    ordered by their index and renumbered from 0; a row left entirely blank disappears.
+
+        >>> pairs = [("max_altitude_m", "1.200"), ("purposes", "research")]
+        >>> from_form(spec, pairs)                                      # doctest: +SKIP
+        {'max_altitude_m': 1200, 'purposes': ['research']}
+    """
+    form = compiled_form(spec, field_types)
+    grouped: dict[str, list[str]] = {}
+    for name, posted in pairs:
+        if name.startswith("_"):
+            continue
+        text = unicodedata.normalize("NFC", posted)
+        if text.strip():
+            grouped.setdefault(name, []).append(text)
+    tree: dict[Any, Any] = {}
+    for name, texts in grouped.items():
+        parts = tuple(int(p) if p.isdigit() else p for p in name.split("."))
+        path, consumed = _resolve(form, parts)
+        field = form.fields.get(path) if path else None
+        value: Any
+        if field is not None and consumed == len(parts) and field.type not in ("group", "list"):
+            parse = form.types[path].from_form
+            if field.type == "multichoice":
+                value = [parse(text) for text in texts]
+            else:
+                value = parse(texts[-1])
+        else:
+            value = texts[-1].strip()
+        _put(tree, parts, value)
+    return cast(dict[str, Any], _listify(tree))
+
+
+def _resolve(form: CompiledForm, parts: tuple[str | int, ...]) -> tuple[Path, int]:
+    """The static path of the field named by ``parts``, and how many parts it used."""
+    path: Path = ()
+    for consumed, part in enumerate(parts):
+        parent = form.fields.get(path) if path else None
+        if isinstance(part, int):
+            if parent is None or parent.type != "list":
+                return path, consumed
+            continue
+        if parent is not None and parent.type not in ("group", "list"):
+            return path, consumed
+        if (*path, part) not in form.fields:
+            return path, consumed
+        path = (*path, part)
+    return path, len(parts)
+
+
+def _put(tree: dict[Any, Any], parts: tuple[str | int, ...], value: Any) -> None:
+    node = tree
+    for part in parts[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = {}
+            node[part] = child
+        node = child
+    node[parts[-1]] = value
+
+
+def _listify(node: Any) -> Any:
+    if not isinstance(node, dict):
+        return node
+    if node and all(isinstance(key, int) for key in node):
+        return [_listify(node[key]) for key in sorted(node)]
+    return {str(key): _listify(value) for key, value in node.items()}
