@@ -227,13 +227,8 @@ class NationalStatus(IntEnum):
 # --------------------------------------------------------------------------- catalogue data
 
 
-class Sector(SpecModel):
-    """Lĩnh vực: the field a procedure belongs to. A plain string is taken as its id."""
-
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-    """A short id for the sector (lower-case, dashes), e.g. `military-service`."""
-    name: Text | None = None
-    """The sector's name (Lĩnh vực), e.g. Nghĩa vụ quân sự."""
+class _IdShorthand(SpecModel):
+    """A model for which a plain string may be written: the string is its ``id``."""
 
     @model_validator(mode="before")
     @classmethod
@@ -245,6 +240,15 @@ class Sector(SpecModel):
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         return _string_or_object(handler, schema, {"type": "string"})
+
+
+class Sector(_IdShorthand):
+    """Lĩnh vực: the field a procedure belongs to. A plain string is taken as its id."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    """A short id for the sector (lower-case, dashes), e.g. `military-service`."""
+    name: Text | None = None
+    """The sector's name (Lĩnh vực), e.g. Nghĩa vụ quân sự."""
 
 
 class Agency(SpecModel):
@@ -630,24 +634,13 @@ class ChannelTerms(SpecModel):
 # --------------------------------------------------------------------------- the workflow
 
 
-class Role(SpecModel):
+class Role(_IdShorthand):
     """Who may act. A plain string is taken as the role's id."""
 
     id: Identifier
     """The role's id, used by steps and actions."""
     label: Text | None = None
     """The role's name."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_string(cls, data: Any) -> Any:
-        return {"id": data} if isinstance(data, str) else data
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        return _string_or_object(handler, schema, {"type": "string"})
 
 
 class Action(SpecModel):
