@@ -77,9 +77,8 @@ class _Checker:
         at: tuple[int, int] | None = None,
         severity: Severity = Severity.ERROR,
     ) -> None:
-        line, column = at if at is not None else self.source.position(loc, key=key)
         self.found.append(
-            Diagnostic(self.source.file, line, column, code, message, hint, severity, loc)
+            self.source.diagnostic(loc, code, message, hint, severity=severity, key=key, at=at)
         )
 
     def unknown(self, loc: Loc, kind: str, name: str, known: Iterable[str], code: str) -> None:

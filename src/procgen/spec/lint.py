@@ -89,8 +89,7 @@ class _Linter:
         severity: Severity = Severity.ERROR,
     ) -> None:
         # Keyed by what is reported where: a step inherited by several cases reports once.
-        line, column = self.source.position(loc)
-        diagnostic = Diagnostic(self.source.file, line, column, code, message, hint, severity, loc)
+        diagnostic = self.source.diagnostic(loc, code, message, hint, severity=severity)
         self.found.setdefault((code, loc, message), diagnostic)
 
     # ------------------------------------------------------------------ the workflow

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from procgen.spec.diagnostics import Diagnostic, Loc
+from procgen.spec.diagnostics import Diagnostic, Loc, Severity
 
 __all__ = ["Position", "Source", "parse_source"]
 
@@ -65,6 +65,21 @@ class Source:
         if key and probe == tuple(loc):
             return pos.key_line, pos.key_column
         return pos.line, pos.column
+
+    def diagnostic(
+        self,
+        loc: Loc,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        *,
+        severity: Severity = Severity.ERROR,
+        key: bool = False,
+        at: tuple[int, int] | None = None,
+    ) -> Diagnostic:
+        """A diagnostic about the value at ``loc`` (its key with ``key=True``, or ``at``)."""
+        line, column = at if at is not None else self.position(loc, key=key)
+        return Diagnostic(self.file, line, column, code, message, hint, severity, loc)
 
     def has(self, loc: Loc) -> bool:
         """True when ``loc`` is written in the file (not a default)."""
