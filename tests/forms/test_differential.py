@@ -11,6 +11,10 @@ province prefix, CCCD/birth-date agreement, a tax code's check digit, an address
 model runs such a check only on a value whose structure is valid, so ignoring them hides no
 structural error. ``when`` and rules are not part of the model (``validate_payload`` runs them).
 
+The same payloads also check that the model's native fast paths change nothing: the model and
+the model built from the exact annotations alone (every ``FieldType.fast`` removed) give the
+same values, of the same types, or the same errors (type, location, message, input, context).
+
 Payloads come from the schema itself (strings, numbers and enumerations drawn by
 ``hypothesis_jsonschema.from_schema``; objects and lists composed here, because
 ``hypothesis-jsonschema`` 0.23.1's object strategy calls a Hypothesis internal that current
@@ -24,7 +28,9 @@ unknown one, a list with a duplicate, or any JSON value.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 import pytest
@@ -34,7 +40,14 @@ from hypothesis_jsonschema import from_schema
 from jsonschema import Draft202012Validator
 from pydantic import BaseModel, ValidationError
 
-from procgen.forms import error_check, example_payload, payload_model, payload_schema
+from procgen.forms import (
+    FieldTypeRegistry,
+    default_field_types,
+    error_check,
+    example_payload,
+    payload_model,
+    payload_schema,
+)
 from procgen.spec.models import ProcedureSpec
 from tests.forms.factory import TODAY, bundled, bundled_names, form_spec
 
@@ -217,6 +230,42 @@ def structurally_valid(model: type[BaseModel], payload: Any) -> bool:
     return True
 
 
+@cache
+def exact_types() -> FieldTypeRegistry:
+    """The built-in types without their fast paths: only the exact annotations validate."""
+    registry = default_field_types()
+    for field_type in list(registry):
+        if field_type.fast is not None:
+            registry.register(dataclasses.replace(field_type, fast=None), replace=True)
+    return registry
+
+
+def outcome(model: type[BaseModel], payload: Any) -> Any:
+    """The values (with their types) of a valid payload, or its errors, in full."""
+    try:
+        instance = model.model_validate(payload)
+    except ValidationError as exc:
+        return [
+            (e["type"], e["loc"], e["msg"], repr(e["input"]), repr(e.get("ctx")))
+            for e in exc.errors()
+        ]
+    return _typed(instance.model_dump(by_alias=True))
+
+
+def _typed(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_typed(item) for item in value]
+    return type(value).__name__, repr(value)
+
+
+def same_as_exact(spec: ProcedureSpec, payload: Any) -> None:
+    """The model with its fast paths and without them agree on ``payload``, errors included."""
+    fast, exact = payload_model(spec), payload_model(spec, field_types=exact_types())
+    assert outcome(fast, payload) == outcome(exact, payload), payload
+
+
 @pytest.mark.parametrize("name", [*bundled_names(), "every-type"])
 def test_model_and_schema_accept_the_same_payloads(name: str) -> None:
     spec = _specs()[name]
@@ -238,6 +287,7 @@ def test_model_and_schema_accept_the_same_payloads(name: str) -> None:
         assert structurally_valid(model, payload) is expected, (
             f"jsonschema says {expected}: {[e.message for e in validator.iter_errors(payload)][:3]}"
         )
+        same_as_exact(spec, payload)
         outcomes.append(expected)
 
     agree()
@@ -277,6 +327,7 @@ def test_model_and_schema_agree_next_to_every_value(name: str) -> None:
         for payload in _neighbours(schema, base):
             expected = validator.is_valid(payload)
             assert structurally_valid(model, payload) is expected, payload
+            same_as_exact(spec, payload)
             checked.append(1)
 
     around(example_payload(spec, today=TODAY))

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import enum
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
 
 from procgen.errors import ConfigurationError
 from procgen.forms import (
@@ -17,8 +23,9 @@ from procgen.forms import (
     string_type,
     validate_payload,
 )
-from procgen.spec.models import BUILTIN_FIELD_TYPES
-from tests.forms.factory import TODAY, one_field
+from procgen.forms.native import unlabel
+from procgen.spec.models import BUILTIN_FIELD_TYPES, Field
+from tests.forms.factory import TODAY, form_spec, one_field
 
 VN = dt.timezone(dt.timedelta(hours=7))
 
@@ -359,3 +366,250 @@ FILE = "accept: [pdf, jpg], max_size: 1MB"
 )  # fmt: skip
 def test_file(value: Any, expected: Any) -> None:
     check("file", FILE, value, expected)
+
+
+# --------------------------------------------------------------------------- fast paths
+
+#: Fields whose types have a native fast path, with limits and patterns of every kind.
+FAST_FIELDS = """
+- {id: name, type: text, label: Tên}
+- {id: short, type: text, label: Ngắn, min_length: 3, max_length: 5}
+- {id: code, type: text, label: Mã, pattern: '[A-Z]{2}-[0-9]{3}'}
+- {id: hhmm, type: text, label: Giờ, pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$'}
+- {id: ahead, type: text, label: Có số, pattern: '(?=.*[0-9])[A-Za-z0-9 ]+'}
+- {id: story, type: textarea, label: Trình bày, max_length: 30}
+- {id: words, type: textarea, label: Chữ, pattern: '[a-z \\n]+'}
+- {id: count, type: integer, label: Số lượng, minimum: -5, maximum: 50}
+- {id: whole, type: integer, label: Số}
+- {id: half, type: integer, label: Nửa, minimum: 0.5, maximum: 10.5}
+- {id: weight, type: decimal, label: Trọng lượng, minimum: 0.01, maximum: 150}
+- {id: ratio, type: decimal, label: Tỉ lệ}
+- {id: huge, type: decimal, label: Lớn, maximum: 99999999999999999999999}
+- {id: fee, type: money, label: Lệ phí, maximum: 5000000}
+- {id: day, type: date, label: Ngày, minimum: 1950-01-01, maximum: 2030-12-31}
+- {id: any_day, type: date, label: Ngày bất kỳ}
+- {id: kind, type: choice, label: Loại, options: [a, b, '1', 'true', 'Hà Nội']}
+- {id: email, type: email, label: Thư điện tử}
+- {id: phone, type: phone, label: Điện thoại}
+- {id: citizen_id, type: citizen_id, label: Số định danh}
+"""
+
+
+class _Text(str):
+    pass
+
+
+class _Choice(enum.StrEnum):
+    A = "a"
+
+
+class _Count(enum.IntEnum):
+    THREE = 3
+
+
+class _Float(float):
+    def __repr__(self) -> str:
+        return f"_Float({float(self)!r})"
+
+
+#: Values next to every rule of those types: whitespace Python's ``\s`` and Rust's disagree on
+#: (U+001C-U+001F), a final newline (Python's ``$`` accepts it), bounds, fractions, huge and
+#: non-finite numbers, subclasses, dates pydantic-core and ``date.fromisoformat`` might read
+#: differently, the usual and unusual forms of identifiers, and lone surrogates (JSON allows
+#: "\ud800"; the Rust engine cannot read them).
+EDGE_VALUES: list[Any] = [
+    None, True, False, 0, 1, -1, 3, 5, -5, -6, 10, 11, 50, 51, 2**53 + 1, 2**63, 2**64,
+    -(2**63) - 1, 10**30, 0.0, -0.0, 5.0, 5.5, 0.5, 10.5, 0.01, 0.009, 150.0, 150.0000001,
+    1e18, 1e19, 1e20, 1e300, -1e300, 5e-324, float("nan"), float("inf"), float("-inf"),
+    Decimal("7"), Decimal("7.5"), Decimal("NaN"), Decimal("Infinity"), Decimal("1e30"),
+    Decimal("5.00"), _Count.THREE, _Float(2.5), _Float(5.0), _Choice.A, _Text("abc"), "", " ",
+    "\n", "\r", "\t", "a", "a\n", " a", "a ", "\x1c", "\x1f", "a\x1c", "\u00a0", "\u2028",
+    "\u3000 ", "\u200b",
+    "abc", "abcdef", "abc\n", "ABC", "AB-123", "AB-123\n", "ab-123", "07:30", "07:30\n", "24:00",
+    "abc 1", "abc", "x" * 30, "x" * 31, "dòng một\ndòng hai", "2026-06-25", "2026-06-25\n",
+    " 2026-06-25", "2026-06-25 ", "25/06/2026", "5/6/2026", "25/06/2026\n", "2026-02-29",
+    "2028-02-29", "2026-02-30", "2026-13-01", "2026-00-10", "0000-01-01", "0001-01-01",
+    "9999-12-31", "1949-12-31", "1950-01-01", "2030-12-31", "2031-01-01", "2026-6-25",
+    "20260625", "2026-06-25T00:00:00", "2026-W26-4", "١٩٥٠-٠١-٠١", dt.date(2026, 6, 25),
+    dt.datetime(2026, 6, 25), dt.date(1900, 1, 1), "b", "1", "true", "A", "Hà Nội",
+    "nguyenvanan@example.com", "a@b.co", "a@b.co\n", " a@b.co", "a@b", "a@b.c", "a@-b.co",
+    "x@" + "a" * 61 + ".co", "x@" + "a" * 63 + ".co", "x@" + "a.b" * 90 + ".com", "ä@b.co",
+    "a.b+c@d-e.f.gh", "0912345678", "0912 345 678", "0912.345.678", "0912-345-678",
+    "+84912345678", "+84 912 345 678", "+840912345678", "+84 0912345678", "02438234567",
+    "024 3823 4567", "+842438234567", "0912345678\n", "+84912345678\n", "091234567",
+    "09123456789", "0112345678", "+84112345678", "０912345678", "001206123456",
+    "096306123456", "003206123456", "999206123456", "001206123456\n", "00120612345",
+    "001206123456 ", "٠٠١٢٠٦١٢٣٤٥٦", "\ud800", "a\ud800b", "AB-12\ud800", [], ["a"], {},
+    b"abc", 5 + 0j,
+]  # fmt: skip
+
+
+def _outcome(adapter: TypeAdapter[Any], value: Any, *, unions: bool) -> Any:
+    """The value (its type and repr) or the errors, branch names taken off for the fast path."""
+    try:
+        result = adapter.validate_python(value)
+    except ValidationError as exc:
+        errors = unlabel(exc, {()}).errors() if unions else exc.errors()
+        return [
+            (e["type"], e["loc"], e["msg"], repr(e["input"]), repr(e.get("ctx"))) for e in errors
+        ]
+    return type(result), repr(result)
+
+
+@cache
+def _fast_fields() -> list[tuple[Field, TypeAdapter[Any], TypeAdapter[Any]]]:
+    """Each field with its model's annotation (fast path, then exact) and its exact one."""
+    from procgen.forms.model import compiled_form
+    from tests.forms.factory import form_spec
+
+    form = compiled_form(form_spec(FAST_FIELDS))
+    out = []
+    for path, field in form.fields.items():
+        assert path in form.fast_paths(), field.id
+        exact = form.types[path].annotation(field)  # type: ignore[misc]
+        out.append((field, TypeAdapter(form.annotation(path)), TypeAdapter(exact)))
+    assert len(out) == FAST_FIELD_COUNT
+    return out
+
+
+def _agree(field: Field, both: TypeAdapter[Any], exact: TypeAdapter[Any], value: Any) -> None:
+    assert _outcome(both, value, unions=True) == _outcome(exact, value, unions=False), (
+        field.id,
+        value,
+    )
+
+
+FAST_FIELD_COUNT = 20
+
+
+@pytest.mark.parametrize("index", range(FAST_FIELD_COUNT))
+def test_fast_paths_agree_with_the_exact_annotations_next_to_every_rule(index: int) -> None:
+    """Whatever a fast path accepts, the type's annotation accepts, with an equal value of the
+    same type; whatever it refuses ends with the annotation's own error."""
+    field, both, exact = _fast_fields()[index]
+    for value in EDGE_VALUES:
+        _agree(field, both, exact, value)
+
+
+_TEXTS = st.text(
+    alphabet=st.sampled_from("aZ09 -.:@+/\n\r\t\x1c\x1f\u00a0\u2028àẠ١٠０_"), max_size=14
+)
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(),
+    st.floats(min_value=-200, max_value=200).map(round),
+    st.floats(min_value=-200, max_value=200).map(float).map(lambda f: round(f, 2)),
+    st.decimals(),
+    _TEXTS,
+    st.text(max_size=40),
+    st.dates().map(str),
+    st.dates().map(lambda d: f"{d.day}/{d.month}/{d.year}"),
+    st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\n?\Z"),
+    st.from_regex(r"\A(?:0|\+84[ .-]?0?)[ .-]?[2-9](?:[ .-]?[0-9]){8,9}\n?\Z"),
+    st.from_regex(r"\A[0-9]{12}\n?\Z"),
+    st.from_regex(r"\A[a-z.+]{1,5}@[a-z-]{1,4}(?:\.[a-z]{1,3}){1,2}\n?\Z"),
+    st.from_regex(r"\A[A-Z]{2}-[0-9]{3}\n?\Z"),
+    st.sampled_from(["a", "b", "1", "true", "Hà Nội", "A"]),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=FAST_FIELD_COUNT - 1), _VALUES)
+def test_fast_paths_agree_with_the_exact_annotations_anywhere(index: int, value: Any) -> None:
+    field, both, exact = _fast_fields()[index]
+    _agree(field, both, exact, value)
+
+
+@pytest.mark.parametrize(
+    ("field_id", "value"),
+    [
+        ("name", "Nguyễn Văn An"),
+        ("story", "Dòng một.\nDòng hai."),
+        ("code", "AB-123"),
+        ("count", 5),
+        ("weight", 2.5),
+        ("weight", 7),
+        ("fee", 1_500_000),
+        ("day", "2026-06-25"),
+        ("kind", "Hà Nội"),
+        ("email", "nguyenvanan@example.com"),
+        ("phone", "0912345678"),
+        ("phone", "+84912345678"),
+        ("phone", "02438234567"),
+        ("citizen_id", "001206123456"),
+    ],
+)
+def test_common_values_take_the_fast_path(field_id: str, value: Any) -> None:
+    """What payloads usually hold is checked natively (the exact validators are not called)."""
+    from pydantic_core import SchemaValidator
+
+    from procgen.forms.model import compiled_form
+    from tests.forms.factory import form_spec
+
+    form = compiled_form(form_spec(FAST_FIELDS))
+    fast = SchemaValidator(form.fast_schemas()[(field_id,)])
+    exact = TypeAdapter(form.types[(field_id,)].annotation(form.fields[(field_id,)]))  # type: ignore[misc]
+    assert fast.validate_python(value) == exact.validate_python(value)
+
+
+def test_python_values_are_plain_values() -> None:
+    """A subclass passed by Python code gives the plain value: a StrEnum member is a str for a
+    choice (as for a text), an IntEnum or a float subclass a Decimal for a decimal."""
+    spec = form_spec(
+        f"""
+        - {{id: kind, type: choice, label: Loại, {OPTIONS}}}
+        - {{id: ratio, type: decimal, label: Tỉ lệ}}
+        - {{id: share, type: decimal, label: Phần}}
+        """
+    )
+    exact = default_field_types()
+    for field_types in (None, _exact_only(exact)):
+        result = validate_payload(
+            spec,
+            {"kind": _Spouse.SPOUSE, "ratio": _Count.THREE, "share": _Float(0.1)},
+            today=TODAY,
+            field_types=field_types,
+        )
+        assert result.cleaned == {"kind": "spouse", "ratio": Decimal(3), "share": Decimal("0.1")}
+        assert [type(value) for value in result.cleaned.values()] == [str, Decimal, Decimal]
+
+
+class _Spouse(enum.StrEnum):
+    SPOUSE = "spouse"
+
+
+def _exact_only(registry: FieldTypeRegistry) -> FieldTypeRegistry:
+    """``registry`` with the fast paths removed: only the exact annotations validate."""
+    for field_type in list(registry):
+        if field_type.fast is not None:
+            registry.register(dataclasses.replace(field_type, fast=None), replace=True)
+    return registry
+
+
+def test_a_custom_type_may_bring_a_fast_path() -> None:
+    """A fast path is optional; one that a type brings is tried first, its errors never seen."""
+    from pydantic_core import core_schema
+
+    registry = default_field_types()
+    unit = string_type("unit_code", pattern=r"^[0-9]{5}$", message="invalid")
+    registry.register(
+        dataclasses.replace(
+            unit, fast=lambda field: core_schema.str_schema(strict=True, pattern=r"^[0-9]{5}\z")
+        )
+    )
+    spec = form_spec(
+        "- {id: unit, type: unit_code, label: Đơn vị, required: true}",
+        field_types=registry.names(),
+    )
+    model = payload_model(spec, field_types=registry)
+    assert model.model_validate({"unit": "12345"}).model_dump(by_alias=True) == {"unit": "12345"}
+    assert model.model_validate({"unit": "12345\n"}).model_dump(by_alias=True) == {"unit": "12345"}
+    with pytest.raises(ValidationError) as caught:
+        model.model_validate({"unit": "1234"})
+    assert [(e["type"], e["loc"]) for e in caught.value.errors()] == [("unit_code", ("unit",))]
+    result = validate_payload(spec, {"unit": "x"}, today=TODAY, field_types=registry)
+    assert [(e.loc, e.code) for e in result.errors] == [(("unit",), "unit_code")]

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from procgen.errors import ConfigurationError
 from procgen.expr import ExprEvaluationError
-from procgen.forms import FieldError, FormResult, example_payload, validate_payload, visible
+from procgen.forms import (
+    FieldError,
+    FormResult,
+    error_check,
+    example_payload,
+    payload_model,
+    validate_payload,
+    visible,
+)
+from procgen.forms.native import EXACT, FAST
 from tests.forms.factory import TODAY, bundled, form_spec
 
 FIELDS = """
@@ -428,3 +440,70 @@ def test_an_absent_member_is_missing_for_has() -> None:
     assert ("applicant", "by_mail") in visible(spec, {"applicant": {"email": "an@example.com"}})
     result = run(spec, {"applicant": {}, "rows": [{"high": 1}, {"low": 3, "high": 2}]})
     assert locs(result) == [(("rows", 1, "high"), "rule")]
+
+
+# --------------------------------------------------------------------------- fast paths
+
+
+def test_errors_carry_no_trace_of_the_fast_paths(spec: Any) -> None:
+    """Fields checked natively first report the errors of their exact validators, with the same
+    locations, whatever entry point validated the payload."""
+    data = {
+        **VALID,
+        "has_representative": True,
+        "representative": {"full_name": "An", "phone": "0112345678"},
+        "learned_on": "2026-02-30",
+        "pilots": [{"name": "  ", "age": 20.5}],
+    }
+    expected = [
+        (("representative", "phone"), "phone"),
+        (("learned_on",), "date"),
+        (("pilots", 0, "name"), "blank"),
+        (("pilots", 0, "age"), "type"),
+    ]
+    assert locs(run(spec, data)) == expected
+    model = payload_model(spec)
+    entry_points: list[tuple[Callable[[Any], Any], Any]] = [
+        (model.model_validate, data),
+        (model.model_validate_json, json.dumps(data)),
+        (lambda given: model(**given), data),
+    ]
+    for validate, given in entry_points:
+        with pytest.raises(ValidationError) as caught:
+            validate(given)
+        errors = caught.value.errors()
+        assert [(e["loc"], e["type"]) for e in errors] == [
+            (("representative", "phone"), "phone"),
+            (("learned_on",), "date"),
+            (("pilots", 0, "name"), "blank"),
+            (("pilots", 0, "age"), "type"),
+        ]
+        assert [error_check(e) for e in errors] == [None, "date", None, None]
+    dates = payload_model(form_spec("- {id: day, type: date, label: Ngày, required: true}"))
+    with pytest.raises(ValidationError) as caught:
+        dates.model_validate_strings({"day": "2026-02-30"})
+    assert [(e["loc"], e["type"]) for e in caught.value.errors()] == [(("day",), "date")]
+
+
+def test_keys_named_like_the_fast_paths_are_unknown_keys(spec: Any) -> None:
+    """The names of a field's two branches are only taken off right after that field."""
+    data = {**VALID, FAST: 1, "pilots": [{"name": "An", "age": 20, EXACT: 2}]}
+    assert locs(run(spec, data)) == [(("pilots", 0, EXACT), "unknown"), ((FAST,), "unknown")]
+
+
+def test_values_beside_the_fast_paths_are_cleaned_as_before(spec: Any) -> None:
+    """Values the fast paths leave to the exact validators: a date written 25/06/2026, a whole
+    number written 20.0, a phone number with spaces and a final newline."""
+    data = {
+        **VALID,
+        "has_representative": True,
+        "representative": {"full_name": "An", "phone": "+84 912 345 678\n"},
+        "learned_on": "01/04/2026",
+        "pilots": [{"name": "Nguyễn Văn An", "age": 20.0}],
+    }
+    cleaned = run(spec, data).cleaned
+    assert cleaned is not None
+    assert cleaned["representative"]["phone"] == "+84912345678"
+    assert cleaned["learned_on"] == dt.date(2026, 4, 1)
+    assert cleaned["pilots"] == [{"name": "Nguyễn Văn An", "age": 20}]
+    assert type(cleaned["pilots"][0]["age"]) is int

@@ -21,7 +21,8 @@ the built-in ones); ``examples/custom_field_type.py`` adds one.
 from procgen.forms.examples import example_payload
 from procgen.forms.identifiers import Address, communes, provinces
 from procgen.forms.messages import FieldError
-from procgen.forms.model import error_check, from_form, payload_model
+from procgen.forms.model import error_check, payload_model
+from procgen.forms.posts import from_form
 from procgen.forms.schema import payload_schema
 from procgen.forms.types import (
     FieldType,

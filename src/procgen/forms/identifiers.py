@@ -10,7 +10,11 @@ Formats follow DOMAIN.md section 6:
   ``+84`` and spaces, dots or dashes; stored as E.164 (``+84912345678``);
 - **tax code** (mã số thuế): 10 digits with a check digit, 13 digits (10 + a 3-digit branch,
   stored ``0101234567-001``), or, from 1 July 2025, an individual's 12-digit personal ID;
-- **address**: ``{province, commune, street}`` in the two-level units of 1 July 2025.
+- **address**: ``{province, commune, street}`` in the two-level units of 1 July 2025 (in
+  :mod:`procgen.forms.addresses`; its names are importable from here too).
+
+The usual forms (``001206123456``, ``0912345678``, ``+84912345678``, an email address) are
+checked by native fast paths (:mod:`procgen.forms.native`), the others by the validators here.
 
     >>> normalise_phone("0912.345.678")
     '+84912345678'
@@ -23,14 +27,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from functools import cache
+from operator import methodcaller
 from types import MappingProxyType
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Strict, StringConstraints
-from pydantic import model_validator as _model_validator
+from pydantic import AfterValidator, Strict, StringConstraints
+from pydantic_core import core_schema
+from pydantic_core.core_schema import CoreSchema
 
-from procgen.forms.types import NOT_BLANK, FieldType, invalid, search
+from procgen.forms.addresses import Address, address_type, commune, communes, province, provinces
+from procgen.forms.native import python_end
+from procgen.forms.types import FieldType, invalid, search
+from procgen.spec.models import Field
 
 __all__ = [
     "BIRTH_DATE_NAMES",
@@ -88,11 +96,6 @@ EMAIL_PATTERN = re.compile(
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 )
 EMAIL_MAX_LENGTH = 254
-PROVINCE_CODE = r"^[0-9]{2}$"
-COMMUNE_CODE = r"^[0-9]{5}$"
-_PROVINCE_CODE = re.compile(PROVINCE_CODE)
-_COMMUNE_CODE = re.compile(COMMUNE_CODE)
-STREET_MAX_LENGTH = 200
 _TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 
 
@@ -199,118 +202,37 @@ def _email(value: str) -> str:
     return value.strip()
 
 
-# --------------------------------------------------------------------------- address
+# --------------------------------------------------------------------------- fast paths
+
+#: What the fast paths accept: the usual forms, without separators; the exact validators take
+#: the others (``0912 345 678``, a final newline, ...) and give every error.
+RUST_CITIZEN_ID = "^(?:" + "|".join(CITIZEN_ID_PROVINCES) + r")[0-9]{9}\z"
+RUST_PHONE_NATIONAL = r"^0(?:[35789][0-9]{8}|2[0-9]{9})\z"
+RUST_PHONE_E164 = r"^\+84(?:[35789][0-9]{8}|2[0-9]{9})\z"
+#: ``0912345678`` -> ``+84912345678``: ``str.replace`` of the first ``0``, called by
+#: pydantic-core without a Python frame (``methodcaller`` and ``str.replace`` are C code).
+_NATIONAL_TO_E164 = methodcaller("replace", "0", "+84", 1)
 
 
-@cache
-def _units() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
-    from vietnam_provinces import Province, Ward
-
-    provinces = {f"{p.code:02d}": p.name for p in Province.iter_all()}
-    communes = {f"{w.code:05d}": (w.name, f"{w.province_code:02d}") for w in Ward.iter_all()}
-    return provinces, communes
+def _citizen_id_fast(field: Field) -> CoreSchema:
+    return core_schema.str_schema(strict=True, pattern=RUST_CITIZEN_ID)
 
 
-def province(code: str) -> str | None:
-    """The name of the province or centrally-run city with ``code`` (``"01"``), if any."""
-    return _units()[0].get(code)
-
-
-def commune(code: str) -> tuple[str, str] | None:
-    """``(name, province code)`` of the commune, ward or special zone with ``code``."""
-    return _units()[1].get(code)
-
-
-def provinces() -> tuple[tuple[str, str], ...]:
-    """Every province as ``(code, name)``, by code: the options of a province select."""
-    return tuple(sorted(_units()[0].items()))
-
-
-def communes(province_code: str) -> tuple[tuple[str, str], ...]:
-    """The communes of a province as ``(code, name)``, by code."""
-    return tuple(
-        sorted(
-            (code, name) for code, (name, parent) in _units()[1].items() if parent == province_code
-        )
+def _phone_fast(field: Field) -> CoreSchema:
+    national = core_schema.str_schema(strict=True, pattern=RUST_PHONE_NATIONAL)
+    return core_schema.union_schema(
+        [
+            core_schema.no_info_after_validator_function(_NATIONAL_TO_E164, national),
+            core_schema.str_schema(strict=True, pattern=RUST_PHONE_E164),
+        ],
+        mode="left_to_right",
     )
 
 
-def _province_code(value: str) -> str:
-    if not search(_PROVINCE_CODE, value):
-        raise invalid("address", "address")
-    return value.strip()
-
-
-def _commune_code(value: str) -> str:
-    if not search(_COMMUNE_CODE, value):
-        raise invalid("address", "address")
-    return value.strip()
-
-
-def _street(value: str) -> str:
-    if not search(NOT_BLANK, value):
-        raise invalid("blank", "blank")
-    return value
-
-
-class Address(BaseModel):
-    """An address in the two-level units of 2025: codes of the province and of the commune."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    province: Annotated[str, Strict(), AfterValidator(_province_code)]
-    commune: Annotated[str, Strict(), AfterValidator(_commune_code)]
-    street: Annotated[
-        str,
-        Strict(),
-        StringConstraints(min_length=1, max_length=STREET_MAX_LENGTH),
-        AfterValidator(_street),
-    ]
-
-    @_model_validator(mode="after")
-    def _units_exist(self) -> Address:
-        province_name = province(self.province)
-        if province_name is None:
-            raise invalid(
-                "address", "address.province", check="address", part="province", code=self.province
-            )
-        found = commune(self.commune)
-        if found is None:
-            raise invalid(
-                "address", "address.commune", check="address", part="commune", code=self.commune
-            )
-        if found[1] != self.province:
-            raise invalid(
-                "address",
-                "address.mismatch",
-                check="address",
-                part="commune",
-                commune=found[0],
-                province=province_name,
-            )
-        return self
-
-
-ADDRESS_SCHEMA: Mapping[str, Any] = MappingProxyType(
-    {
-        "type": "object",
-        "properties": {
-            "province": {"type": "string", "pattern": PROVINCE_CODE, "title": "Tỉnh, thành phố"},
-            "commune": {"type": "string", "pattern": COMMUNE_CODE, "title": "Xã, phường, đặc khu"},
-            "street": {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": STREET_MAX_LENGTH,
-                "pattern": NOT_BLANK.pattern,
-                "title": "Số nhà, đường, thôn, xóm",
-            },
-        },
-        "required": ["province", "commune", "street"],
-        "additionalProperties": False,
-        "description": "Codes of the province (2 digits) and commune (5 digits) of the 2025 "
-        "two-level administrative units, and the street address.",
-    }
-)
+def _email_fast(field: Field) -> CoreSchema:
+    return core_schema.str_schema(
+        strict=True, max_length=EMAIL_MAX_LENGTH, pattern=python_end(EMAIL_PATTERN.pattern)
+    )
 
 
 # --------------------------------------------------------------------------- the field types
@@ -322,8 +244,6 @@ def _digits_only(text: str) -> Any:
 
 def identifier_types() -> list[FieldType]:
     """The built-in identifier types: citizen_id, phone, tax_code, email, address."""
-    import copy
-
     identifier = {
         "type": "text",
         "inputmode": "numeric",
@@ -341,6 +261,7 @@ def identifier_types() -> list[FieldType]:
             input_attributes=identifier,
             checks=("citizen_id",),
             example=lambda field, variant: f"001206{123456 + variant:06d}",
+            fast=_citizen_id_fast,
         ),
         FieldType(
             name="phone",
@@ -355,6 +276,7 @@ def identifier_types() -> list[FieldType]:
             from_form=lambda text: re.sub(r"[()]", "", " ".join(text.split())),
             input_attributes={"type": "tel", "autocomplete": "tel"},
             example=lambda field, variant: f"09123456{variant % 100:02d}",
+            fast=_phone_fast,
         ),
         FieldType(
             name="tax_code",
@@ -385,19 +307,7 @@ def identifier_types() -> list[FieldType]:
             from_form=str.strip,
             input_attributes={"type": "email", "autocomplete": "email", "spellcheck": "false"},
             example=lambda field, variant: "nguyenvanan@example.com",
+            fast=_email_fast,
         ),
-        FieldType(
-            name="address",
-            annotation=lambda field: Address,
-            json_schema=lambda field: copy.deepcopy(dict(ADDRESS_SCHEMA)),
-            macro="address",
-            cel_type="map(string, string)",
-            input_attributes={"autocomplete": "street-address"},
-            checks=("address",),
-            example=lambda field, variant: {
-                "province": "01",
-                "commune": communes("01")[variant % 3][0],
-                "street": "Số 1 Hoàng Diệu",
-            },
-        ),
+        address_type(),
     ]

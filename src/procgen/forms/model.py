@@ -10,6 +10,12 @@ is. ``null`` means "absent" for a field that is not required.
 Field ids become aliases of attributes named ``f_<id>``, so a field may be called ``json`` or
 ``model_config`` without colliding with pydantic's machinery.
 
+A field whose type has a fast path is validated by it first, natively, then by the type's
+annotation (:mod:`procgen.forms.native`); the model's ``model_validate``,
+``model_validate_json``, ``model_validate_strings`` and constructor give the annotation's
+errors, exactly as without the fast path (a model nested in another model, or in a
+``TypeAdapter``, leaves the union's branch names in its error locations).
+
 The model, and everything else compiled from a spec, is cached per spec object and field-type
 registry (a small LRU cache keyed on identity: no global registry of procedures).
 """
@@ -17,18 +23,19 @@ registry (a small LRU cache keyed on identity: no global registry of procedures)
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Annotated, Any, ClassVar, Optional, Self, cast
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, create_model
 from pydantic import Field as PField
 from pydantic import model_validator as _model_validator
+from pydantic_core.core_schema import CoreSchema
 
 from procgen.errors import ConfigurationError
 from procgen.expr import Expression, compile_expr
 from procgen.forms.identifiers import BIRTH_DATE_NAMES, check_birth_date
+from procgen.forms.native import FastPath, unlabel
 from procgen.forms.types import FieldType, FieldTypeRegistry, default_field_types
 from procgen.spec.models import Field, ProcedureSpec, Rule
 
@@ -37,7 +44,6 @@ __all__ = [
     "birth_date_link",
     "compiled_form",
     "error_check",
-    "from_form",
     "payload_model",
 ]
 
@@ -45,9 +51,49 @@ Path = tuple[str, ...]
 
 
 class _Payload(BaseModel):
-    """Base of generated models: unknown keys are errors; CCCD/birth-date links are checked."""
+    """Base of generated models: unknown keys are errors; the errors of a field validated by a
+    fast path and its exact annotation are those of the annotation (:mod:`procgen.forms.native`),
+    mapped when validation fails, and only then."""
 
     model_config = ConfigDict(extra="forbid", validate_by_alias=True, validate_by_name=False)
+    #: The static paths (field ids) of the fields validated by a fast path, from this model.
+    __procgen_unions__: ClassVar[frozenset[Path]] = frozenset()
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise unlabel(exc, type(self).__procgen_unions__) from None
+
+    # pydantic's own marker (as on RootModel.__init__): validation does not go through
+    # __init__, which only maps errors for Model(**data).
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as exc:
+            raise unlabel(exc, cls.__procgen_unions__) from None
+
+    @classmethod
+    def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any) -> Self:
+        try:
+            return super().model_validate_json(json_data, *args, **kwargs)
+        except ValidationError as exc:
+            raise unlabel(exc, cls.__procgen_unions__, json=True) from None
+
+    @classmethod
+    def model_validate_strings(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        try:
+            return super().model_validate_strings(obj, *args, **kwargs)
+        except ValidationError as exc:
+            raise unlabel(exc, cls.__procgen_unions__) from None
+
+
+class _LinkedPayload(_Payload):
+    """Base of generated models holding a CCCD/birth-date link: the two are checked together."""
+
     __procgen_links__: ClassVar[tuple[tuple[str, str, str], ...]] = ()
 
     @_model_validator(mode="after")
@@ -131,6 +177,7 @@ class CompiledForm:
         self.cache: dict[str, Any] = {}
         self._models: dict[frozenset[str] | None, type[BaseModel]] = {}
         self._adapters: dict[Path, TypeAdapter[Any]] = {}
+        self._fast: dict[Path, CoreSchema] | None = None
 
     def __repr__(self) -> str:
         return f"<CompiledForm {self.spec.code} v{self.spec.version}: {len(self.fields)} fields>"
@@ -161,15 +208,28 @@ class CompiledForm:
                     Optional[annotation],  # noqa: UP045 - a runtime type expression
                     PField(default=None, alias=field.id),
                 )
-        model = create_model(name, __base__=_Payload, __module__=__name__, **definitions)
         link = birth_date_link(fields)
+        base = _Payload if link is None else _LinkedPayload
+        model = cast(
+            type[_Payload], create_model(name, __base__=base, __module__=__name__, **definitions)
+        )
+        ids = {field.id for field in fields}
+        model.__procgen_unions__ = frozenset(
+            path[len(prefix) :]
+            for path in self.fast_paths()
+            if path[: len(prefix)] == prefix
+            and len(path) > len(prefix)
+            and path[len(prefix)] in ids
+        )
         if link is not None:
             number, born = link
-            model.__procgen_links__ = ((f"f_{number.id}", f"f_{born.id}", number.id),)
+            links = ((f"f_{number.id}", f"f_{born.id}", number.id),)
+            cast(type[_LinkedPayload], model).__procgen_links__ = links
         return model
 
     def annotation(self, path: Path) -> Any:
-        """The annotation of a (non-null) value of the field at ``path``."""
+        """The annotation of a (non-null) value of the field at ``path``: its type's, tried
+        after the type's fast path when it has one (see :mod:`procgen.forms.native`)."""
         field = self.fields[path]
         name = "__".join(path)
         if field.type == "group":
@@ -181,7 +241,25 @@ class CompiledForm:
         build = self.types[path].annotation
         if build is None:  # pragma: no cover - only group and list have none
             raise ConfigurationError(f"field type {field.type!r} builds no annotation")
-        return build(field)
+        exact = build(field)
+        fast = self.fast_schemas().get(path)
+        return exact if fast is None else Annotated[exact, FastPath(fast)]
+
+    def fast_schemas(self) -> Mapping[Path, CoreSchema]:
+        """The fast path of each leaf field whose type has one for it (built once)."""
+        if self._fast is None:
+            fast: dict[Path, CoreSchema] = {}
+            for path, field in self.fields.items():
+                build = self.types[path].fast
+                schema = build(field) if build is not None and not self.types[path].nested else None
+                if schema is not None:
+                    fast[path] = schema
+            self._fast = fast
+        return self._fast
+
+    def fast_paths(self) -> frozenset[Path]:
+        """The static paths of the fields validated by a fast path first."""
+        return frozenset(self.fast_schemas())
 
     @staticmethod
     def in_required(field: Field) -> bool:
@@ -313,89 +391,3 @@ def payload_model(
         True
     """
     return compiled_form(spec, field_types).model()
-
-
-# --------------------------------------------------------------------------- HTML forms
-
-
-def from_form(
-    spec: ProcedureSpec,
-    pairs: Iterable[tuple[str, str]],
-    *,
-    field_types: FieldTypeRegistry | None = None,
-) -> dict[str, Any]:
-    """Turn the ``(name, value)`` pairs of an HTML form post into a payload.
-
-    Names are dotted paths (``applicant.phone``, ``pilots.0.full_name``, ``address.commune``).
-    Each value is converted by its field type where it parses (``"5"`` → 5, ``"on"`` → True,
-    ``"25/06/2026"`` → ``"2026-06-25"``); otherwise the text is kept, so that validation
-    reports it. Empty values are absent; a ``multichoice`` collects its repeated name into a
-    list; for other repeated names the last value wins (a hidden ``false`` input before a
-    checkbox gives ``false`` when the box is not ticked). Names starting with ``_`` belong to
-    the form machinery (``_csrf``, ``_page``, ``_action``) and are skipped. List rows are
-    ordered by their index and renumbered from 0; a row left entirely blank disappears.
-
-        >>> pairs = [("max_altitude_m", "1.200"), ("purposes", "research")]
-        >>> from_form(spec, pairs)                                      # doctest: +SKIP
-        {'max_altitude_m': 1200, 'purposes': ['research']}
-    """
-    form = compiled_form(spec, field_types)
-    grouped: dict[str, list[str]] = {}
-    for name, posted in pairs:
-        if name.startswith("_"):
-            continue
-        text = unicodedata.normalize("NFC", posted)
-        if text.strip():
-            grouped.setdefault(name, []).append(text)
-    tree: dict[Any, Any] = {}
-    for name, texts in grouped.items():
-        parts = tuple(int(p) if p.isdigit() else p for p in name.split("."))
-        path, consumed = _resolve(form, parts)
-        field = form.fields.get(path) if path else None
-        value: Any
-        if field is not None and consumed == len(parts) and field.type not in ("group", "list"):
-            parse = form.types[path].from_form
-            if field.type == "multichoice":
-                value = [parse(text) for text in texts]
-            else:
-                value = parse(texts[-1])
-        else:
-            value = texts[-1].strip()
-        _put(tree, parts, value)
-    return cast(dict[str, Any], _listify(tree))
-
-
-def _resolve(form: CompiledForm, parts: tuple[str | int, ...]) -> tuple[Path, int]:
-    """The static path of the field named by ``parts``, and how many parts it used."""
-    path: Path = ()
-    for consumed, part in enumerate(parts):
-        parent = form.fields.get(path) if path else None
-        if isinstance(part, int):
-            if parent is None or parent.type != "list":
-                return path, consumed
-            continue
-        if parent is not None and parent.type not in ("group", "list"):
-            return path, consumed
-        if (*path, part) not in form.fields:
-            return path, consumed
-        path = (*path, part)
-    return path, len(parts)
-
-
-def _put(tree: dict[Any, Any], parts: tuple[str | int, ...], value: Any) -> None:
-    node = tree
-    for part in parts[:-1]:
-        child = node.get(part)
-        if not isinstance(child, dict):
-            child = {}
-            node[part] = child
-        node = child
-    node[parts[-1]] = value
-
-
-def _listify(node: Any) -> Any:
-    if not isinstance(node, dict):
-        return node
-    if node and all(isinstance(key, int) for key in node):
-        return [_listify(node[key]) for key in sorted(node)]
-    return {str(key): _listify(value) for key, value in node.items()}

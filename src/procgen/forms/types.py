@@ -29,6 +29,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Strict
 from pydantic_core import PydanticCustomError
+from pydantic_core.core_schema import CoreSchema
 
 from procgen.errors import ConfigurationError
 from procgen.spec.models import Field
@@ -144,6 +145,11 @@ class FieldType:
         example: a valid value for a field (``variant`` asks for another one), for
             :func:`procgen.forms.example_payload`.
         nested: true for ``group`` and ``list`` only: the value nests other fields.
+        fast: optionally, builds a pydantic-core schema without Python code that accepts a
+            subset of what ``annotation`` accepts and gives the same value for it (``None``
+            for a field it cannot serve); the model tries it before the annotation, which
+            stays the definition of the type and gives every error (see
+            :mod:`procgen.forms.native`).
     """
 
     name: str
@@ -156,6 +162,7 @@ class FieldType:
     checks: tuple[str, ...] = ()
     example: Callable[[Field, int], Any] | None = None
     nested: bool = False
+    fast: Callable[[Field], CoreSchema | None] | None = None
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
