@@ -3,11 +3,18 @@
 procgen check [PATH...] [--strict] [--format json]   load and lint specs
 procgen schema [--output FILE] [--reference]         the spec language's JSON Schema
 procgen graph CODE [--dot] [--definitions DIR]       a procedure's workflow diagram
+procgen serve [DEFINITIONS] [--db URL] [--host] [--port] [--reload]   run the service
+procgen db upgrade [--db URL]                        create or upgrade the database schema
+procgen users add NAME --role R [--password-stdin]   a user of the development backend
+procgen worker [DEFINITIONS] [--db URL] [--every S]  the expiry worker, for several processes
 """
 
 from __future__ import annotations
 
 import json
+import os
+import sys
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -33,6 +40,22 @@ app = typer.Typer(
 
 #: Where ``procgen`` looks for specs when no path is given.
 DEFAULT_DEFINITIONS = Path("definitions")
+#: The database when no ``--db`` is given: a SQLite file in the current folder.
+DEFAULT_DB = "sqlite:///procgen.sqlite3"
+
+db_app = typer.Typer(help="The database: create or upgrade its schema.", no_args_is_help=True)
+users_app = typer.Typer(help="Users of the development backend.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+
+DbOption = Annotated[
+    str,
+    typer.Option("--db", envvar="PROCGEN_DB", help="sqlite:///file.sqlite3 or postgresql://..."),
+]
+UsersOption = Annotated[
+    Path,
+    typer.Option("--users", envvar="PROCGEN_USERS", help="The development users file (TOML)."),
+]
 
 
 class OutputFormat(StrEnum):
@@ -181,6 +204,146 @@ def graph(
     else:
         output.write_text(text + "\n", encoding="utf-8")
         typer.echo(f"wrote {output}")
+
+
+def _definitions(given: Path | None) -> Path:
+    from procgen.web.serving import default_definitions
+
+    found = given or default_definitions()
+    if found is None or not found.exists():
+        typer.echo(f"no definitions at {found or './definitions'}: give a folder", err=True)
+        raise typer.Exit(2)
+    return found
+
+
+@app.command()
+def serve(
+    definitions: Annotated[
+        Path | None, typer.Argument(help="Folder of spec files (default: ./definitions).")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    reload: Annotated[bool, typer.Option("--reload", help="Restart on code changes.")] = False,
+    users: UsersOption = Path("procgen-users.toml"),
+    attachments: Annotated[
+        Path | None, typer.Option(help="Attachments folder (default: next to the SQLite file).")
+    ] = None,
+    https_only: Annotated[
+        bool, typer.Option("--https-only", help="Session cookies over HTTPS only.")
+    ] = False,
+) -> None:
+    """Serve the procedures: form pages, REST API, sign-in; a new SQLite file gets its schema."""
+    import uvicorn
+
+    from procgen.errors import SpecError
+    from procgen.registry import Registry
+    from procgen.store import SchemaOutOfDate
+    from procgen.web.serving import ServeSettings, prepare_database
+
+    folder = _definitions(definitions)
+    try:
+        registry = Registry.from_path(folder)
+        done = prepare_database(db)
+    except SpecError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    except SchemaOutOfDate as exc:
+        typer.echo(f"procgen: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    if done:
+        typer.echo(f"procgen: {done}")
+    settings = ServeSettings(folder, db, users, attachments, https_only)
+    os.environ.update(settings.to_env())
+    base = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}"
+    typer.echo(f"procgen: serving {len(registry)} procedures from {folder} on {db}")
+    for label, path in (
+        ("services", "/dich-vu/"),
+        ("REST API", "/api/procedures"),
+        ("OpenAPI", "/api/openapi.json"),
+        ("health", "/health"),
+    ):
+        typer.echo(f"  {label:<9} {base}{path}")
+    uvicorn.run(
+        "procgen.web.serving:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        reload=reload,
+        reload_dirs=[str(folder), str(Path(__file__).parent)] if reload else None,
+        log_level="info",
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = DEFAULT_DB) -> None:
+    """Create the database schema, or bring it up to date (back the database up first)."""
+    from procgen.store import current_revision, upgrade
+
+    upgrade(db)
+    typer.echo(f"procgen: the database is at schema revision {current_revision(db)}")
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="The user name (login).")],
+    role: Annotated[
+        list[str] | None, typer.Option("--role", "-r", help="A role (repeat for several).")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    display_name: Annotated[str | None, typer.Option("--name", help="Full name.")] = None,
+    token: Annotated[
+        bool, typer.Option("--token", help="Also create an API token (printed once).")
+    ] = False,
+    users: UsersOption = Path("procgen-users.toml"),
+) -> None:
+    """Add a user (or add roles, a password or a token to one) in the users file."""
+    from procgen.errors import ConfigurationError
+    from procgen.web.users import UserDirectory, new_token
+
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            typer.echo("procgen: the password read from standard input is empty", err=True)
+            raise typer.Exit(2)
+    elif sys.stdin.isatty() and not token:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    secret = new_token() if token else None
+    try:
+        account = UserDirectory(users).add(
+            name, roles=role or (), password=password, name=display_name, token=secret
+        )
+    except ConfigurationError as exc:
+        typer.echo(f"procgen: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    roles = ", ".join(account.roles) or "no role (a citizen)"
+    typer.echo(f"procgen: {account.id} in {users}: {roles}")
+    if secret is not None:
+        typer.echo(f"API token (shown once, keep it safe): {secret}")
+
+
+@app.command()
+def worker(
+    definitions: Annotated[
+        Path | None, typer.Argument(help="Folder of spec files (default: ./definitions).")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    every: Annotated[float, typer.Option(help="Seconds between runs.")] = 60.0,
+    once: Annotated[bool, typer.Option("--once", help="Run once and exit.")] = False,
+) -> None:
+    """Move dossiers whose deadline on the applicant has passed (on_expiry), periodically."""
+    from procgen.web.serving import build_service
+
+    service = build_service(_definitions(definitions), db)
+    while True:
+        for expired in service.run_expiries():
+            typer.echo(f"{expired.number}: {expired.from_step} -> {expired.to_step}")
+        if once:
+            return
+        time.sleep(every)
 
 
 def main() -> None:
