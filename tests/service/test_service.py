@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import doctest
+import importlib
 from typing import Any
 
 import pytest
@@ -245,3 +247,17 @@ def test_worklist_queries(harness: Harness) -> None:
         harness.service.worklist(None)
     mine = harness.service.worklist(chief, WorklistQuery(mine=True))
     assert mine.total == 0
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "procgen.service.records",
+        "procgen.service.dossiers",
+        "procgen.web.users",
+        "procgen.web.auth",
+    ],
+)
+def test_docstring_examples(module: str) -> None:
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.failed == 0

@@ -81,6 +81,8 @@ def test_submit_multipart_with_files(harness: Harness) -> None:
     assert response.status_code == 201, response.text
     filed = response.json()
     assert response.headers["location"] == filed["links"]["self"]
+    receipt = filed["links"]["receipt"]  # the printable receipt (form 01), with the secret
+    assert receipt.startswith(f"/track/{filed['number']}/papers/01?secret=")
     dossier = harness.api(CITIZEN).get(f"/dossiers/{filed['id']}").json()
     assert {a["document_id"] for a in dossier["attachments"]} == set(documents)
     assert {a["content_type"] for a in dossier["attachments"]} == {"application/pdf"}

@@ -239,6 +239,10 @@ class ActingMixin(ServiceBase):
                     message = render("required.file", locale, label)
                     errors.append(FieldError(("inputs", name), "required", message))
                 continue
+            if len(sent) > 1:
+                message = f"{field.label.get(locale)}: 1 file"
+                errors.append(FieldError(("inputs", name), "max_items", message))
+                continue
             try:
                 accepted.append((name, files_.check_file_input(field, sent[0], locale=locale)))
             except Invalid as exc:

@@ -1,21 +1,16 @@
-"""The dossier service: spec → form validation → lead times → store → workflow → timeline.
+"""The dossier service: spec → form validation → lead times → store → workflow → timeline::
 
-    >>> import procgen                                                     # doctest: +SKIP
-    >>> from procgen.service import DossierService, User
-    >>> from procgen.store import DossierStore, FileStorage, create_engine_for, upgrade
-    >>> upgrade("sqlite:///procgen.sqlite3")
-    >>> service = DossierService(
-    ...     procgen.Registry.from_path("definitions"),
-    ...     DossierStore(create_engine_for("sqlite:///procgen.sqlite3")),
-    ...     FileStorage("attachments"),
-    ... )
-    >>> citizen = User("citizen-1")
-    >>> filed = service.submit("BQP-NVQS-03", payload, files, applicant=citizen)
-    >>> filed.dossier.number, filed.dossier.step, filed.tracking_secret
-    ('000.00.31.H29-250624-0001', 'received', 'K7QX-3MHD-ZP9A')
-    >>> officer = User("an", roles=frozenset({"reception"}))
-    >>> service.act(filed.dossier.id, "accept", officer, {}, if_match_version=1).step.id
-    'review'
+    service = DossierService(
+        procgen.Registry.from_path("definitions"),
+        DossierStore(create_engine_for("sqlite:///procgen.sqlite3")),   # after upgrade()
+        FileStorage("attachments"),
+    )
+    filed = service.submit("BQP-NVQS-03", payload, files, applicant=User("citizen-1"))
+    filed.dossier.number, filed.dossier.step, filed.tracking_secret
+    # ('000.00.31.H29-250624-0001', 'received', 'K7QX-3MHD-ZP9A')
+    officer = User("an", roles=frozenset({"reception"}))
+    service.act(filed.dossier.id, "accept", officer, {}, if_match_version=1).step.id
+    # 'review'
 
 Everything is synchronous (the store is); call it from a thread pool in an async app. Time
 is read only from the injected clock. Errors are those of :mod:`procgen.service.errors`.

@@ -41,6 +41,9 @@ class User:
             ``applicant`` and ``system`` are never held: the service gives ``applicant`` to a
             dossier's own applicant, and ``system`` acts only through the expiry worker.
         name: a display name.
+
+    >>> User("an", frozenset({"reception", "applicant"}))
+    <User an: reception>
     """
 
     id: str

@@ -10,6 +10,9 @@ mounted under any prefix of a host application; ``docs/embedding.md``)::
     /dich-vu/...      the applicant's form pages (``forms_path``)
     /api/...          the REST API (``docs/api.md``); /api/openapi.json its description
     /auth/...         sign in and out, with the development backend (``docs/auth.md``)
+    /services, /track, /dossiers, /sign-in
+                      the citizen and officer pages: catalogue, tracking, receipts and
+                      papers, worklist, dossier page (``docs/pages.md``)
     /static/...       procgen's stylesheet and scripts
     /health           {"status": "ok"} while the database answers
 
@@ -56,6 +59,7 @@ from procgen.web.auth import AuthBackend, AuthMiddleware, DevAuth, SessionCookie
 from procgen.web.filing import ServiceSubmitHandler, SqlDraftStore
 from procgen.web.forms import form_routes
 from procgen.web.login import login_routes
+from procgen.web.pages import PagesOptions, page_routes, receipt_link
 from procgen.web.security import FormOptions
 from procgen.web.users import UserDirectory
 from procgen.workflow import CalendarConfig, Clock, Deadlines, SystemClock, WorkingCalendar
@@ -123,7 +127,8 @@ def create_app(
         forms_path: where the form pages are.
         templates_dir: templates searched before procgen's.
         field_types: the deployment's field types.
-        receipt_url: the confirmation page's link for a dossier just filed from the form.
+        receipt_url: the confirmation page's link for a dossier just filed from the form
+            (default: its receipt, form 01: :func:`procgen.web.pages.receipt_link`).
         expiry_interval: seconds between runs of the expiry worker inside this process
             (when the app runs standalone; None: run ``procgen worker`` instead).
         title: the service's name (OpenAPI title).
@@ -159,7 +164,9 @@ def create_app(
     forms = form_routes(
         registry,
         drafts=SqlDraftStore(store.drafts),
-        on_submit=ServiceSubmitHandler(service, receipt_url=receipt_url),
+        on_submit=ServiceSubmitHandler(
+            service, receipt_url=receipt_url or receipt_link(forms_path)
+        ),
         templates_dir=templates_dir,
         field_types=field_types,
         options=options,
@@ -188,6 +195,13 @@ def create_app(
         routes.append(
             Mount("/auth", routes=login_routes(dev, trusted_origins=options.trusted_origins))
         )
+    routes += page_routes(
+        service,
+        templates_dir=templates_dir,
+        field_types=field_types,
+        options=PagesOptions(forms=options),
+        auth=dev,
+    )
     routes.append(Mount(forms_path, routes=forms))
     app = Starlette(
         routes=routes,

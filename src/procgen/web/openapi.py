@@ -20,201 +20,13 @@ from procgen import __version__
 from procgen.forms import FieldTypeRegistry, payload_schema
 from procgen.registry import Registry
 from procgen.spec.models import Channel, ProcedureSpec
+from procgen.web.openapi_components import ERRORS, common_schemas, ref, response
+from procgen.web.openapi_components import errors as error_refs
 
 __all__ = ["openapi_document"]
 
-_REF = "#/components/schemas/"
 _STRING = {"type": "string"}
-_TIME = {"type": ["string", "null"], "format": "date-time"}
 _OBJECT = {"type": "object"}
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": _REF + name}
-
-
-def _response(description: str, schema: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
-
-
-_ERRORS = {
-    "400": ("the body could not be read", "Problem"),
-    "401": ("no credentials: sign in or send a bearer token", "Problem"),
-    "403": ("another role's action, or a cross-site request", "Problem"),
-    "404": ("no such resource, or not one the caller may see", "Problem"),
-    "409": ("the dossier moved on: current_version and ETag say where it is", "Problem"),
-    "413": ("the body is larger than allowed", "Problem"),
-    "415": ("send application/json or multipart/form-data", "Problem"),
-    "422": ("what was sent is wrong: every problem with its loc", "FieldErrors"),
-    "503": ("the database stayed locked; retry after Retry-After seconds", "Problem"),
-}
-
-
-def _errors(*statuses: str) -> dict[str, Any]:
-    return {status: {"$ref": f"#/components/responses/E{status}"} for status in statuses}
-
-
-def _common_schemas() -> dict[str, Any]:
-    text = {
-        "type": ["object", "null"],
-        "properties": {"vi": _STRING, "en": _STRING},
-        "required": ["vi", "en"],
-    }
-    status = {
-        "type": ["object", "null"],
-        "properties": {"code": {"type": "integer"}, "key": _STRING},
-    }
-    upload = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["filename", "content_base64"],
-        "properties": {
-            "filename": _STRING,
-            "content_base64": {"type": "string", "contentEncoding": "base64"},
-        },
-    }
-    dates = dict.fromkeys(
-        ("received_at", "due_at", "appointment_at", "step_due_at", "completed_at"), _TIME
-    )
-    return {
-        "Text": text,
-        "Status": status,
-        "FileUpload": upload,
-        "Files": {"oneOf": [_ref("FileUpload"), {"type": "array", "items": _ref("FileUpload")}]},
-        "FieldError": {
-            "type": "object",
-            "required": ["loc", "code", "msg"],
-            "properties": {
-                "loc": {"type": "array", "items": {"type": ["string", "integer"]}},
-                "code": _STRING,
-                "msg": _STRING,
-            },
-        },
-        "FieldErrors": {"type": "array", "items": _ref("FieldError")},
-        "Problem": {
-            "type": "object",
-            "required": ["code", "msg"],
-            "properties": {
-                "code": _STRING,
-                "msg": _STRING,
-                "current_version": {"type": "integer"},
-            },
-        },
-        "ProcedureSummary": {
-            "type": "object",
-            "required": ["code", "version", "versions", "name"],
-            "properties": {
-                "code": _STRING,
-                "version": {"type": "integer"},
-                "versions": {"type": "array", "items": {"type": "integer"}},
-                "name": _ref("Text"),
-                "online": {"enum": ["full", "partial"]},
-                "links": _OBJECT,
-            },
-        },
-        "ProcedureList": {
-            "type": "object",
-            "properties": {
-                "items": {"type": "array", "items": _ref("ProcedureSummary")},
-                "total": {"type": "integer"},
-            },
-        },
-        "Procedure": {
-            "allOf": [_ref("ProcedureSummary")],
-            "properties": {
-                "roles": {"type": "array", "items": _STRING},
-                "cases": {"type": "array"},
-            },
-        },
-        "Filed": {
-            "type": "object",
-            "required": ["id", "number", "step", "version", "tracking_secret"],
-            "properties": {
-                "id": {"type": "string", "format": "uuid"},
-                "number": _STRING,
-                "step": _STRING,
-                "status": _ref("Status"),
-                **dates,
-                "version": {"type": "integer"},
-                "tracking_secret": _STRING,
-                "links": _OBJECT,
-            },
-        },
-        "Dossier": {
-            "type": "object",
-            "required": ["id", "number", "step", "version", "data"],
-            "properties": {
-                "id": {"type": "string", "format": "uuid"},
-                "number": _STRING,
-                "procedure": _OBJECT,
-                "step": _OBJECT,
-                "status": _ref("Status"),
-                "channel": {"enum": [c.value for c in Channel]},
-                "data": _OBJECT,
-                **dates,
-                "outcome": {"type": ["string", "null"]},
-                "live_status": {"enum": ["on_track", "due_soon", "overdue", None]},
-                "version": {"type": "integer"},
-                "attachments": {"type": "array", "items": _OBJECT},
-            },
-        },
-        "Event": {
-            "type": "object",
-            "required": ["seq", "at", "action", "to_step"],
-            "properties": {
-                "seq": {"type": "integer"},
-                "at": {"type": "string", "format": "date-time"},
-                "action": _STRING,
-                "from_step": {"type": ["string", "null"]},
-                "to_step": _STRING,
-                "inputs": _OBJECT,
-            },
-        },
-        "EventList": {
-            "type": "object",
-            "properties": {"items": {"type": "array", "items": _ref("Event")}},
-        },
-        "Action": {
-            "type": "object",
-            "required": ["id", "allowed"],
-            "properties": {
-                "id": _STRING,
-                "label": _ref("Text"),
-                "to": {"type": ["string", "null"]},
-                "role": {"type": ["string", "null"]},
-                "allowed": {"type": "boolean"},
-                "denial": {"type": ["object", "null"]},
-                "inputs": {"type": "array", "items": _OBJECT},
-            },
-        },
-        "ActionList": {
-            "type": "object",
-            "properties": {
-                "version": {"type": "integer"},
-                "step": _STRING,
-                "items": {"type": "array", "items": _ref("Action")},
-            },
-        },
-        "ActionRequest": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "inputs": {"type": "object", "description": "files as FileUpload objects"},
-                "documents": {"type": "object", "additionalProperties": _ref("Files")},
-            },
-        },
-        "Worklist": {
-            "type": "object",
-            "required": ["items", "total", "page", "size", "pages"],
-            "properties": {
-                "items": {"type": "array", "items": _OBJECT},
-                "total": {"type": "integer"},
-                "page": {"type": "integer"},
-                "size": {"type": "integer"},
-                "pages": {"type": "integer"},
-            },
-        },
-    }
 
 
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -251,12 +63,12 @@ def _submission(spec: ProcedureSpec, payload: str) -> dict[str, Any]:
         "additionalProperties": False,
         "required": ["data"],
         "properties": {
-            "data": _ref(payload),
+            "data": ref(payload),
             "channel": channel,
             "documents": {
                 "type": "object",
                 "additionalProperties": False,
-                "properties": {d: _ref("Files") for d in documents},
+                "properties": {d: ref("Files") for d in documents},
             },
         },
     }
@@ -267,8 +79,7 @@ def _submission(spec: ProcedureSpec, payload: str) -> dict[str, Any]:
     as_form = {
         "type": "object",
         "required": ["data"],
-        "properties": {"data": _ref(payload), "channel": channel}
-        | dict.fromkeys(documents, binary),
+        "properties": {"data": ref(payload), "channel": channel} | dict.fromkeys(documents, binary),
     }
     return {
         "summary": f"Submit a dossier: {spec.name.vi}",
@@ -295,9 +106,9 @@ def _submission(spec: ProcedureSpec, payload: str) -> dict[str, Any]:
             },
         },
         "responses": {
-            "201": _response("filed", "Filed"),
-            "200": _response("filed earlier with this Idempotency-Key", "Filed"),
-            **_errors("400", "404", "413", "415", "422", "503"),
+            "201": response("filed", "Filed"),
+            "200": response("filed earlier with this Idempotency-Key", "Filed"),
+            **error_refs("400", "404", "413", "415", "422", "503"),
         },
     }
 
@@ -314,7 +125,7 @@ def _get(
             "summary": summary,
             "operationId": operation,
             "parameters": list(params),
-            "responses": {"200": _response(summary, schema), **_errors(*errors)},
+            "responses": {"200": response(summary, schema), **error_refs(*errors)},
         }
     }
 
@@ -327,7 +138,7 @@ def openapi_document(
     field_types: FieldTypeRegistry | None = None,
 ) -> dict[str, Any]:
     """The OpenAPI 3.1 document of the API over ``registry``, served from ``server`` + ``/api``."""
-    schemas = _common_schemas()
+    schemas = common_schemas()
     paths: dict[str, Any] = {
         "/procedures": _get(
             "The catalogue of procedures",
@@ -354,7 +165,7 @@ def openapi_document(
                         "description": "a JSON Schema 2020-12",
                         "content": {"application/schema+json": {"schema": _OBJECT}},
                     },
-                    **_errors("404", "422"),
+                    **error_refs("404", "422"),
                 },
             }
         },
@@ -415,13 +226,13 @@ def openapi_document(
             "requestBody": {
                 "required": False,
                 "content": {
-                    "application/json": {"schema": _ref("ActionRequest")},
+                    "application/json": {"schema": ref("ActionRequest")},
                     "multipart/form-data": {"schema": _OBJECT},
                 },
             },
             "responses": {
-                "200": _response("the dossier after the action", "Dossier"),
-                **_errors("400", "401", "403", "404", "409", "413", "415", "422", "503"),
+                "200": response("the dossier after the action", "Dossier"),
+                **error_refs("400", "401", "403", "404", "409", "413", "415", "422", "503"),
             },
         }
     }
@@ -450,8 +261,8 @@ def openapi_document(
         "components": {
             "schemas": schemas,
             "responses": {
-                f"E{status}": _response(description, schema)
-                for status, (description, schema) in _ERRORS.items()
+                f"E{status}": response(description, schema)
+                for status, (description, schema) in ERRORS.items()
             },
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer"},
