@@ -19,16 +19,7 @@ def _first_step(pages: Pages, dossier_id: object) -> tuple[str, list[Action]]:
     return record.step, list(step.actions)
 
 
-# The store's worklist filter names steps by (procedure, version, step), not by case: in the
-# admissions procedure both cases have a `reception` step, acted on by different roles, so
-# `unit_staff` (serviceman case) also lists civilian dossiers (service layer, see the report).
-_CASE_BLIND = pytest.mark.xfail(
-    reason="worklist steps are not told apart by case (DossierService.worklist)", strict=True
-)
-WORKLIST_CODES = [pytest.param(c, marks=_CASE_BLIND) if c == "BQP-TSQS-01" else c for c in CODES]
-
-
-@pytest.mark.parametrize("code", WORKLIST_CODES)
+@pytest.mark.parametrize("code", CODES)
 def test_the_worklist_shows_a_dossier_to_the_roles_acting_on_it_only(
     pages: Pages, code: str
 ) -> None:

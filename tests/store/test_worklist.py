@@ -97,3 +97,15 @@ def test_naive_instants_are_refused(store: DossierStore) -> None:
         WorklistFilter(due_before=dt.datetime(2025, 1, 1))
     with pytest.raises(ConfigurationError, match="now"):
         store.worklist(now=dt.datetime(2025, 1, 1))
+
+
+def test_actionable_steps_by_case(store: DossierStore) -> None:
+    # Two cases of one procedure may give the same step id to different roles.
+    civilian = store.create_dossier(new_dossier(case_id="civilian")).dossier
+    serviceman = store.create_dossier(new_dossier(case_id="serviceman")).dossier
+    only = WorklistFilter(actionable=[StepRef("QP-VT-01", 2, "reception", "serviceman")])
+    page = store.worklist(only, now=T0)
+    assert [d.number for d in page.items] == [serviceman.number]
+    any_case = WorklistFilter(actionable=[StepRef("QP-VT-01", 2, "reception")])
+    numbers = {d.number for d in store.worklist(any_case, now=T0).items}
+    assert numbers == {civilian.number, serviceman.number}

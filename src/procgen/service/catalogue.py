@@ -159,14 +159,14 @@ class Catalogue:
                     if step is not None and s.id != step:
                         continue
                     if any((a.role or s.role) in wanted for a in s.actions):
-                        refs.add(StepRef(spec.code, spec.version, s.id))
+                        refs.add(StepRef(spec.code, spec.version, s.id, case.id))
         return sorted(refs)
 
     def expiring(self) -> list[StepRef]:
         """The steps, across every version, that move on their own when their deadline passes."""
         return sorted(
             {
-                StepRef(spec.code, spec.version, s.id)
+                StepRef(spec.code, spec.version, s.id, case.id)
                 for spec in self.all_versions()
                 for case in spec.effective_cases()
                 for s in case.steps

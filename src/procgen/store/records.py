@@ -334,6 +334,9 @@ class StepRef(NamedTuple):
     procedure_code: str
     procedure_version: int
     step: str
+    case_id: str | None = None
+    """Only dossiers of this case (trường hợp); ``None``: any case. Cases of one procedure may
+    give the same step id to different roles."""
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,10 @@ def _conditions(query: WorklistFilter, now: dt.datetime) -> list[ColumnElement[b
     if query.steps is not None:
         conditions.append(c.step.in_(sorted(query.steps)))
     if query.actionable is not None:
-        by_version: defaultdict[tuple[str, int], set[str]] = defaultdict(set)
+        by_version: defaultdict[tuple[str, int, str], set[str]] = defaultdict(set)
         for ref in query.actionable:
-            by_version[ref.procedure_code, ref.procedure_version].add(ref.step)
+            key = (ref.procedure_code, ref.procedure_version, ref.case_id or "")
+            by_version[key].add(ref.step)
         conditions.append(
             sa.or_(
                 sa.false(),
@@ -46,8 +47,9 @@ def _conditions(query: WorklistFilter, now: dt.datetime) -> list[ColumnElement[b
                         c.procedure_code == code,
                         c.procedure_version == version,
                         c.step.in_(sorted(steps)),
+                        *([c.case_id == case] if case else []),
                     )
-                    for (code, version), steps in sorted(by_version.items())
+                    for (code, version, case), steps in sorted(by_version.items())
                 ),
             )
         )
