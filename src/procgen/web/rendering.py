@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from procgen.i18n import LOCALES, translator
-from procgen.web.security import CSRF_COOKIE, LANG_COOKIE, csrf_token, secure_headers
+from procgen.web.security import changed_cookies, csrf_token, secure_headers
 from procgen.web.state import WizardState
 from procgen.web.templating import template_names
 from procgen.web.views import RADIO_LIMIT, ErrorItem, FieldView, ViewBuilder, dom_id
@@ -35,11 +35,23 @@ class HttpProblem(Exception):
 
 
 @dataclass(frozen=True)
-class _LangLink:
+class LangLink:
+    """A link to the same page in another interface language."""
+
     code: str
     label: str
     url: str
     current: bool
+
+
+def lang_links(request: Request, locale: str) -> list[LangLink]:
+    """The page in each interface language (the query string kept, ``lang`` replaced)."""
+    links = []
+    for code in LOCALES:
+        query = request.url.include_query_params(lang=code).query
+        label = _LANGUAGE_NAMES[code]
+        links.append(LangLink(code, label, f"{request.url.path}?{query}", code == locale))
+    return links
 
 
 def url(request: Request, route: str, **params: Any) -> str:
@@ -101,7 +113,7 @@ class Renderer:
             "locale": locale,
             "service_name": gettext("Online public services"),
             "home_url": url(request, "index"),
-            "lang_links": self._lang_links(request, locale),
+            "lang_links": lang_links(request, locale),
             "static_url": lambda path: url(request, "static", path=path),
             "csrf_token": token,
             "errors": (),
@@ -122,15 +134,7 @@ class Renderer:
 
     def finish(self, request: Request, response: Response, locale: str, token: str | None) -> None:
         """Security headers, and the language and CSRF cookies when they change."""
-        cookies = {}
-        if token is not None and request.cookies.get(CSRF_COOKIE) != token:
-            cookies[CSRF_COOKIE] = token
-        if (
-            request.query_params.get("lang") in LOCALES
-            and request.cookies.get(LANG_COOKIE) != locale
-        ):
-            cookies[LANG_COOKIE] = locale
-        secure_headers(response, request, cookies=cookies)
+        secure_headers(response, request, cookies=changed_cookies(request, locale, token))
 
     def problem(self, request: Request, problem: HttpProblem, locale: str) -> Response:
         """An error page."""
@@ -138,17 +142,6 @@ class Renderer:
         title, message = gettext(problem.title), gettext(problem.message)
         context = {"locale": locale, "title": title, "message": message}
         return self.render(request, "forms/error.html", context, status=problem.status)
-
-    def _lang_links(self, request: Request, locale: str) -> list[_LangLink]:
-        links = []
-        for code in LOCALES:
-            query = request.url.include_query_params(lang=code).query
-            links.append(
-                _LangLink(
-                    code, _LANGUAGE_NAMES[code], f"{request.url.path}?{query}", code == locale
-                )
-            )
-        return links
 
     # ------------------------------------------------------------------ page views
 

@@ -140,15 +140,35 @@ def request_locale(request: Request) -> Locale:
     return negotiate(query=chosen, accept_language=request.headers.get("accept-language"))
 
 
-def secure_headers(response: Response, request: Request, *, cookies: Mapping[str, str]) -> None:
-    """Add the security headers, and set the given cookies (scoped to the forms' root)."""
+def changed_cookies(request: Request, locale: str, token: str | None) -> dict[str, str]:
+    """The CSRF and language cookies a response must set: only those that change."""
+    cookies: dict[str, str] = {}
+    if token is not None and request.cookies.get(CSRF_COOKIE) != token:
+        cookies[CSRF_COOKIE] = token
+    chosen = request.query_params.get("lang")
+    if chosen in LOCALES and request.cookies.get(LANG_COOKIE) != locale:
+        cookies[LANG_COOKIE] = locale
+    return cookies
+
+
+def secure_headers(
+    response: Response,
+    request: Request,
+    *,
+    cookies: Mapping[str, str],
+    path: str | None = None,
+) -> None:
+    """Add the security headers, and set the given cookies.
+
+    Cookies are scoped to ``path``, by default the forms' root.
+    """
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
     # pages hold personal data: never keep them in a shared computer's cache
     response.headers.setdefault("Cache-Control", "no-store")
-    root = str(request.url_for("procgen.forms.index").path)
+    root = path if path is not None else str(request.url_for("procgen.forms.index").path)
     secure = request.url.scheme == "https"
     for name, value in cookies.items():
         response.set_cookie(

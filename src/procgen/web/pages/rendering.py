@@ -10,15 +10,15 @@ without noticing. Routes are named ``procgen.pages.*`` and every link is built w
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from procgen.i18n import LOCALES, translator
-from procgen.web.security import CSP, CSRF_COOKIE, LANG_COOKIE, csrf_token
+from procgen.i18n import translator
+from procgen.web.rendering import lang_links
+from procgen.web.security import changed_cookies, csrf_token, secure_headers
 from procgen.web.templating import template_names
 from procgen.web.views import RADIO_LIMIT
 
@@ -26,7 +26,6 @@ __all__ = ["NAMESPACE", "PageProblem", "PageRenderer", "url"]
 
 #: The prefix of every page route's name.
 NAMESPACE = "procgen.pages."
-_LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 
 class PageProblem(Exception):
@@ -44,16 +43,6 @@ class PageProblem(Exception):
         self.title = title
         self.message = message
         self.links = links
-
-
-@dataclass(frozen=True)
-class LangLink:
-    """A link to the same page in another language."""
-
-    code: str
-    label: str
-    url: str
-    current: bool
 
 
 def url(request: Request, route: str, **params: Any) -> str:
@@ -138,35 +127,5 @@ class PageRenderer:
 
     def finish(self, request: Request, response: Response, locale: str, token: str | None) -> None:
         """The security headers, and the CSRF and language cookies when they change."""
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Cache-Control", "no-store")  # personal data: never cached
-        cookies: dict[str, str] = {}
-        if token is not None and request.cookies.get(CSRF_COOKIE) != token:
-            cookies[CSRF_COOKIE] = token
-        chosen = request.query_params.get("lang")
-        if chosen in LOCALES and request.cookies.get(LANG_COOKIE) != locale:
-            cookies[LANG_COOKIE] = locale
-        for name, value in cookies.items():
-            response.set_cookie(
-                name,
-                value,
-                max_age=365 * 24 * 3600 if name == LANG_COOKIE else None,
-                path=_root(request),
-                secure=request.url.scheme == "https",
-                httponly=True,
-                samesite="strict" if name == CSRF_COOKIE else "lax",
-            )
-
-
-def lang_links(request: Request, locale: str) -> list[LangLink]:
-    """The page in each interface language (the query string kept, ``lang`` replaced)."""
-    links = []
-    for code in LOCALES:
-        query = request.url.include_query_params(lang=code).query
-        label = _LANGUAGE_NAMES[code]
-        links.append(LangLink(code, label, f"{request.url.path}?{query}", code == locale))
-    return links
+        cookies = changed_cookies(request, locale, token)
+        secure_headers(response, request, cookies=cookies, path=_root(request))
