@@ -20,6 +20,7 @@ the whole procedure and reports every problem at once.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -835,7 +836,15 @@ class ProcedureSpec(SpecModel):
         )
 
     def effective_cases(self) -> tuple[ResolvedCase, ...]:
-        """The cases with inheritance resolved; a procedure without cases has one, ``default``."""
+        """The cases with inheritance resolved; a procedure without cases has one, ``default``.
+
+        Computed once per spec (a spec never changes): every submission and action asks.
+        """
+        return self.resolved_cases
+
+    @functools.cached_property
+    def resolved_cases(self) -> tuple[ResolvedCase, ...]:
+        """The cases of :meth:`effective_cases`, computed on first use."""
         from procgen.spec.patterns import expand  # patterns builds on these models
 
         if not self.cases:
