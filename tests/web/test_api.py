@@ -349,3 +349,32 @@ def test_cross_site_requests_with_a_session_are_refused(harness: Harness) -> Non
     same = client.post(path, json=body, headers={"Sec-Fetch-Site": "same-origin"})
     assert same.status_code == 201
     assert client.get("/api/dossiers").status_code == 200  # reading is always fine
+
+
+@SQLITE
+def test_the_apology_sets_a_new_appointment_and_keeps_the_legal_date(harness: Harness) -> None:
+    # BQP-NVQS-03 is on the one_stop pattern, which adds `apologise` (form 04) to officers' steps.
+    filed = _filed(harness)
+    reception, dossier = harness.api(officer("reception")), filed["id"]
+    accepted = reception.act(dossier, "accept", 1)
+    assert accepted.status_code == 200, accepted.text
+    commander = harness.api(officer("commander"))
+    # Long after the appointment the dossier is late: the apology is offered.
+    harness.clock.advance(dt.timedelta(days=10))
+    offered = commander.get(f"/dossiers/{dossier}/actions").json()["items"]
+    apologise = next(a for a in offered if a["id"] == "apologise")
+    assert apologise["allowed"], apologise
+    assert apologise["reschedules"]
+    before = commander.get(f"/dossiers/{dossier}").json()
+    new_date = dt.date(2026, 5, 6)  # a Wednesday: a new date on a day off rolls forward
+    inputs = {"reason": "Cần xác minh thêm", "new_appointment": new_date.isoformat()}
+    done = commander.act(dossier, "apologise", before["version"], {"inputs": inputs})
+    assert done.status_code == 200, done.text
+    after = done.json()
+    assert after["step"]["id"] == "review"  # the apology loops back to the same step
+    assert after["appointment_at"][:10] == new_date.isoformat()
+    assert after["due_at"] == before["due_at"]  # the legal due date is kept for indicators
+    # A new date that is not later than the current appointment is refused.
+    again = commander.act(dossier, "apologise", after["version"], {"inputs": inputs})
+    assert again.status_code in (409, 422)
+    assert again.status_code != 500
