@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import importlib.util
 import sqlite3
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -54,6 +56,15 @@ _WRITE = "procgen_write"
 # the lock"; PostgreSQL SQLSTATEs that mean "lost a race, retry".
 _SQLITE_CONTENTION = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
 _PG_CONTENTION = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
+# SQLite: one lock per engine (keyed by its dialect, which the engine's execution-option
+# copies share) that serialises the writers of this process, with how long to wait for it.
+# Writers queue on it in order instead of spinning in SQLite's busy handler; BEGIN IMMEDIATE
+# and the busy timeout still arbitrate between processes.
+_WRITE_LOCKS: weakref.WeakKeyDictionary[Any, tuple[threading.RLock, float]] = (
+    weakref.WeakKeyDictionary()
+)
+# The statements of insert_or_nothing, per dialect and table.
+_INSERT_OR_NOTHING: dict[tuple[str, sa.Table], Any] = {}
 
 
 def create_engine_for(
@@ -128,6 +139,7 @@ def _sqlite_engine(
         write = connection.get_execution_options().get(_WRITE, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
+    _WRITE_LOCKS[engine.dialect] = (threading.RLock(), busy_timeout)
     return engine
 
 
@@ -175,9 +187,14 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 
     ``engine`` must come from :func:`writer` for SQLite's ``BEGIN IMMEDIATE``.
 
+    On SQLite the writers of one process first queue on the engine's lock (for at most the
+    busy timeout; past it they go on to ``BEGIN IMMEDIATE`` and its busy handler anyway).
+
     Raises:
         StoreBusy: when the write lock could not be had (nothing was written).
     """
+    entry = _WRITE_LOCKS.get(engine.dialect)
+    locked = entry is not None and entry[0].acquire(timeout=entry[1])
     try:
         with engine.begin() as connection:
             yield connection
@@ -187,6 +204,10 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
                 "the database is busy with other writes; nothing was changed, try again"
             ) from exc
         raise
+    finally:
+        if locked:
+            assert entry is not None
+            entry[0].release()
 
 
 @contextmanager
@@ -202,12 +223,15 @@ def insert_or_nothing(connection: Connection, table: sa.Table, values: dict[str,
     On PostgreSQL a conflicting row that another transaction has not committed yet makes this
     wait for that transaction, then do nothing if it committed.
     """
-    keys = [c.name for c in table.primary_key.columns]
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(table)
-        .values(values)
-        .on_conflict_do_nothing(index_elements=keys)
-        .returning(*table.primary_key.columns)
-    )
-    return connection.execute(statement).first() is not None
+    name = connection.dialect.name
+    statement = _INSERT_OR_NOTHING.get((name, table))
+    if statement is None:
+        keys = [c.name for c in table.primary_key.columns]
+        dialect = postgresql if name == "postgresql" else sqlite
+        statement = (
+            dialect.insert(table)
+            .on_conflict_do_nothing(index_elements=keys)
+            .returning(*table.primary_key.columns)
+        )
+        _INSERT_OR_NOTHING[name, table] = statement
+    return connection.execute(statement, values).first() is not None

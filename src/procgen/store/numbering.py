@@ -32,6 +32,16 @@ __all__ = ["AGENCY_ID", "DossierNumber", "format_number", "next_sequence", "pars
 #: What an agency e-ID may look like (letters, digits, dots, dashes, underscores).
 AGENCY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _NUMBER = re.compile(r"^(?P<agency>.+)-(?P<day>\d{6})-(?P<seq>\d{4,})$")
+# The upsert of next_sequence per dialect, built once and executed with parameters.
+_NEXT = {
+    name: insert(daily_sequences)
+    .on_conflict_do_update(
+        index_elements=[daily_sequences.c.agency_id, daily_sequences.c.day],
+        set_={"last_value": daily_sequences.c.last_value + 1},
+    )
+    .returning(daily_sequences.c.last_value)
+    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
 
 
 class DossierNumber(NamedTuple):
@@ -85,15 +95,7 @@ def next_sequence(connection: Connection, agency_id: str, day: dt.date) -> int:
 
     Call it inside the transaction that stores the dossier.
     """
+    statement = _NEXT["postgresql" if connection.dialect.name == "postgresql" else "sqlite"]
     values = {"agency_id": agency_id, "day": day, "last_value": 1}
-    bump = {"last_value": daily_sequences.c.last_value + 1}
-    keys = [daily_sequences.c.agency_id, daily_sequences.c.day]
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(daily_sequences)
-        .values(values)
-        .on_conflict_do_update(index_elements=keys, set_=bump)
-        .returning(daily_sequences.c.last_value)
-    )
-    value: int = connection.execute(statement).scalar_one()
+    value: int = connection.execute(statement, values).scalar_one()
     return value

@@ -35,6 +35,9 @@ __all__ = ["EVENT_TOPIC", "Outbox", "insert_messages"]
 #: The topic of the message every dossier event publishes.
 EVENT_TOPIC = "dossier.event"
 
+# Built once and executed with parameters: the compiled statement is reused.
+_INSERT = sa.insert(outbox)
+
 
 def insert_messages(
     connection: Connection, messages: Sequence[OutboxMessage], now: dt.datetime
@@ -50,7 +53,7 @@ def insert_messages(
         for m in messages
     ]
     if rows:
-        connection.execute(sa.insert(outbox), rows)
+        connection.execute(_INSERT, rows)
 
 
 class Outbox:

@@ -136,7 +136,9 @@ class DossierStore:
             raise ConfigurationError("an idempotency key has 1 to 255 characters")
         if request_hash is not None and not 0 < len(request_hash) <= 64:
             raise ConfigurationError("a request hash has 1 to 64 characters (e.g. SHA-256 hex)")
-        body_hash = request_hash or new.fingerprint()
+        body_hash = ""  # only an idempotency key needs the request's hash
+        if idempotency_key is not None:
+            body_hash = request_hash or new.fingerprint()
         for _ in range(3):
             try:
                 with write_transaction(self._writer) as conn:

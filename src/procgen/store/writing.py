@@ -37,6 +37,12 @@ __all__ = ["SUBMIT_ACTION", "append_event", "file_dossier", "keep_key", "replay_
 #: The action recorded for a dossier's first event.
 SUBMIT_ACTION = "submit"
 
+# Built once: executed with parameters (always the same keys), so that SQLAlchemy reuses the
+# compiled statement instead of building bound parameters and a cache key per call.
+_INSERT_DOSSIER = sa.insert(dossiers).returning(*DOSSIER_COLUMNS)
+_INSERT_EVENT = sa.insert(events)
+_INSERT_ATTACHMENTS = sa.insert(attachments)
+
 
 def file_dossier(
     conn: Connection,
@@ -77,8 +83,7 @@ def file_dossier(
         "tracking_secret_hash": hash_secret(dossier_id, secret),
         "updated_at": now,
     }
-    statement = sa.insert(dossiers).values(values).returning(*DOSSIER_COLUMNS)
-    record = dossier_record(conn.execute(statement).mappings().one())
+    record = dossier_record(conn.execute(_INSERT_DOSSIER, values).mappings().one())
     role: str | None
     if new.submitted_by is None:
         actor, role = Actor(frozenset({"applicant"}), applicant.user_id), "applicant"
@@ -100,7 +105,7 @@ def append_event(
     now: dt.datetime,
 ) -> None:
     """Insert ``event`` (for ``record``'s latest version), its attachments and messages."""
-    conn.execute(sa.insert(events).values(dict(event)))
+    conn.execute(_INSERT_EVENT, dict(event))
     if new_attachments:
         rows = [
             {
@@ -117,7 +122,7 @@ def append_event(
             }
             for a in new_attachments
         ]
-        conn.execute(sa.insert(attachments), rows)
+        conn.execute(_INSERT_ATTACHMENTS, rows)
     standard = OutboxMessage(EVENT_TOPIC, event_payload(record, event))
     insert_messages(conn, [standard, *messages], now)
 

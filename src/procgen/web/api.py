@@ -121,6 +121,8 @@ class _Api:
         self.options = options
         self.title = title
         self._documents: dict[str, dict[str, Any]] = {}  # OpenAPI, by mount point
+        # The body limit of a submission, by procedure code and version (with its spec).
+        self._limits: dict[tuple[str, int], tuple[ProcedureSpec, int]] = {}
 
     async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await run_in_threadpool(functools.partial(function, *args, **kwargs))
@@ -181,11 +183,20 @@ class _Api:
             self._documents[root] = document
         return JSONResponse(document)
 
+    def _body_limit(self, spec: ProcedureSpec) -> int:
+        """The most bytes a submission's body may have (uploads base64-encoded, plus 1 MiB)."""
+        cached = self._limits.get((spec.code, spec.version))
+        if cached is not None and cached[0] is spec:
+            return cached[1]
+        limit = _upload_limit(spec, self.options) * 4 // 3 + 1024 * 1024
+        self._limits[spec.code, spec.version] = (spec, limit)
+        return limit
+
     # ------------------------------------------------------------------ dossiers
 
     async def submit(self, request: Request, locale: Locale) -> Response:
         spec = self._spec(request)
-        limit = _upload_limit(spec, self.options) * 4 // 3 + 1024 * 1024
+        limit = self._body_limit(spec)
         body = await read_body(request, limit=limit, options=self.options, json_parts=("data",))
         _only(body, _SUBMIT_KEYS)
         if "data" not in body.fields:
