@@ -30,9 +30,11 @@ from typing import Any, TypeVar
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from procgen.forms import FieldError, payload_schema
 from procgen.service import (
@@ -334,10 +336,14 @@ def api_app(
     options: FormOptions | None = None,
     title: str = "procgen",
     debug: bool = False,
+    server_errors: bool = True,
 ) -> Starlette:
     """The REST API as a Starlette app, to mount (``Mount("/api", app=api_app(service))``).
 
     Routes are named ``procgen.api.*``. Unknown paths and methods get JSON errors too.
+    ``server_errors=False`` leaves unexpected exceptions to the app it is mounted in, which
+    must answer them as Starlette does (as :func:`procgen.create_app` does, with the same
+    ``debug``): one error middleware per request instead of two.
     """
     api = _Api(service, options or FormOptions(), title)
     e, n = api.endpoint, "procgen.api."
@@ -365,4 +371,15 @@ def api_app(
         detail = exc.detail if isinstance(exc, HTTPException) else "error"
         return _problem(status, code, str(detail))
 
-    return Starlette(routes=routes, exception_handlers={HTTPException: http_error}, debug=debug)
+    kind = Starlette if server_errors else _Mounted
+    return kind(routes=routes, exception_handlers={HTTPException: http_error}, debug=debug)
+
+
+class _Mounted(Starlette):
+    """The API inside an app whose ``ServerErrorMiddleware`` answers unexpected errors (with
+    the same ``debug`` and no handler of its own, so the answer is the same): only the
+    exception middleware, which turns ``HTTPException`` into JSON, around the routes."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        handlers = {k: v for k, v in self.exception_handlers.items() if k not in (500, Exception)}
+        return ExceptionMiddleware(self.router, handlers=handlers, debug=self.debug)

@@ -188,7 +188,11 @@ def create_app(
     routes: list[BaseRoute] = [
         Route("/", home, name="procgen.home"),
         Route("/health", health, name="procgen.health"),
-        Mount("/api", app=api_app(service, options=options, title=title, debug=debug)),
+        # the app's own ServerErrorMiddleware (same debug) answers the API's unexpected errors
+        Mount(
+            "/api",
+            app=api_app(service, options=options, title=title, debug=debug, server_errors=False),
+        ),
         Mount("/static", app=StaticFiles(packages=[("procgen", "static")]), name="procgen.static"),
     ]
     if dev is not None:

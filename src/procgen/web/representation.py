@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import string
+import weakref
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
+from starlette.routing import NoMatchFound
 
 from procgen.service import ActionChoice, DossierView, Filed, Worklist, WorklistEntry
 from procgen.spec.models import Document, Field, NationalStatus, ProcedureSpec, ResolvedCase, Step
@@ -44,7 +47,61 @@ def _time(moment: dt.datetime | None) -> str | None:
     return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if moment else None
 
 
+_SAFE = frozenset(string.ascii_letters + string.digits + "-._~")
+_MARK = "PROCGENPARAM{}X"
+_MISSING = ("",)  # no route of that name (cached like a pattern, so a miss is cheap too)
+_Patterns = dict[tuple[str, str, tuple[str, ...], int], tuple[str, ...] | None]
+# The paths of named routes with their parameters left out, by router (URLs of one app and
+# mount point never change, so url_for's walk through the routes is done once per link kind).
+_patterns: weakref.WeakKeyDictionary[Any, _Patterns] = weakref.WeakKeyDictionary()
+
+
+def _pattern(request: Request, name: str, names: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The path of route ``name`` split around its parameters (None: not cacheable)."""
+    scope = request.scope
+    provider = scope.get("router") or scope.get("app")
+    root = str(scope.get("app_root_path", scope.get("root_path", "")))
+    routes = getattr(provider, "routes", None)
+    key = (root, name, names, len(routes) if isinstance(routes, list) else -1)
+    try:
+        cache = _patterns.setdefault(provider, {})
+    except TypeError:  # not weakly referenceable
+        return None
+    if key in cache:
+        return cache[key]
+    marks = [_MARK.format(i) for i in range(len(names))]
+    try:
+        path = str(request.url_for(name, **dict(zip(names, marks, strict=True))).path)
+    except NoMatchFound:
+        cache[key] = _MISSING
+        return _MISSING
+    except Exception:  # a convertor that will not take the marks: no pattern
+        cache[key] = None
+        return None
+    parts: list[str] = []
+    for mark in marks:
+        before, found, path = path.partition(mark)
+        if not found or mark in path:
+            cache[key] = None
+            return None
+        parts.append(before)
+    parts.append(path)
+    cache[key] = pattern = tuple(parts)
+    return pattern
+
+
 def _path(request: Request, name: str, **params: Any) -> str:
+    """``request.url_for(name, **params).path``, from a cached pattern when it can be."""
+    values = params.values()
+    if all(type(v) is str and v and _SAFE.issuperset(v) for v in values):
+        pattern = _pattern(request, name, tuple(params))
+        if pattern is _MISSING:
+            raise NoMatchFound(name, params)
+        if pattern is not None:
+            out = [pattern[0]]
+            for value, part in zip(values, pattern[1:], strict=True):
+                out += (value, part)
+            return "".join(out)
     return str(request.url_for(name, **params).path)
 
 

@@ -31,6 +31,7 @@ import os
 import re
 import secrets
 import threading
+import time
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ __all__ = [
 
 _ROLE = re.compile(r"^[a-z][a-z0-9_]*$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,199}$")
+_RECHECK_SECONDS = 1.0  # how often a users file is looked at for changes (a stat)
 _DUMMY = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 
 
@@ -125,6 +127,7 @@ class UserDirectory:
         self.path = Path(path) if path is not None else None
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
+        self._checked: float | None = None  # when the file was last looked at (monotonic)
         self._accounts = {a.id: a for a in accounts}
         self._tokens = _token_index(self._accounts)
 
@@ -158,6 +161,10 @@ class UserDirectory:
     def _refresh(self) -> None:
         if self.path is None:
             return
+        now = time.monotonic()
+        checked = self._checked
+        if checked is not None and 0 <= now - checked < _RECHECK_SECONDS:
+            return  # looked at the file a moment ago: another process's change waits a second
         try:
             stat = self.path.stat()
         except FileNotFoundError:
@@ -165,10 +172,10 @@ class UserDirectory:
         else:
             stamp = (stat.st_mtime_ns, stat.st_size)
         with self._lock:
-            if stamp == self._stamp:
-                return
-            accounts = read_accounts(self.path) if stamp is not None else {}
-            self._accounts, self._tokens, self._stamp = accounts, _token_index(accounts), stamp
+            if stamp != self._stamp:
+                accounts = read_accounts(self.path) if stamp is not None else {}
+                self._accounts, self._tokens, self._stamp = accounts, _token_index(accounts), stamp
+            self._checked = now
 
     # ------------------------------------------------------------------ changing the file
 
@@ -207,7 +214,7 @@ class UserDirectory:
         )
         current[user_id] = account
         write_accounts(self.path, current.values())
-        self._stamp = None
+        self._stamp = self._checked = None
         return account
 
 
