@@ -83,17 +83,34 @@ def error_items(errors: Mapping[Loc, str], anchors: Callable[[Loc], str | None])
     return items
 
 
-class Renderer:
-    """Renders templates with the context every page shares.
+class TemplateRenderer:
+    """Renders templates with the context every page shares, security headers and cookies.
+
+    The form pages and the citizen/officer pages differ only in their shared context
+    (:meth:`shared`) and in the path their cookies are scoped to (:meth:`cookie_path`).
 
     Args:
         env: the Jinja2 environment (see :func:`procgen.web.templating.template_environment`).
-        field_type: ``FieldTypeRegistry.get``.
     """
 
-    def __init__(self, env: jinja2.Environment, field_type: Callable[[str], Any]) -> None:
+    def __init__(self, env: jinja2.Environment) -> None:
         self.env = env
-        self.field_type = field_type
+
+    def shared(self, request: Request, locale: str, gettext: Callable[..., str]) -> dict[str, Any]:
+        """The context every template gets, before the page's own."""
+        return {
+            "_": gettext,
+            "locale": locale,
+            "service_name": gettext("Online public services"),
+            "lang_links": lang_links(request, locale),
+            "errors": (),
+            "radio_limit": RADIO_LIMIT,
+            "back_url": None,
+        }
+
+    def cookie_path(self, request: Request) -> str | None:
+        """The path the CSRF and language cookies are scoped to (None: the forms' root)."""
+        return None
 
     def render(
         self,
@@ -106,20 +123,9 @@ class Renderer:
     ) -> Response:
         """Render template ``name`` (the procedure's override first) as an HTML response."""
         locale = str(context.get("locale") or "vi")
-        gettext = translator(locale).gettext
         token = csrf_token(request)
-        base: dict[str, Any] = {
-            "_": gettext,
-            "locale": locale,
-            "service_name": gettext("Online public services"),
-            "home_url": url(request, "index"),
-            "lang_links": lang_links(request, locale),
-            "static_url": lambda path: url(request, "static", path=path),
-            "csrf_token": token,
-            "errors": (),
-            "radio_limit": RADIO_LIMIT,
-            "back_url": None,
-        }
+        base = self.shared(request, locale, translator(locale).gettext)
+        base["csrf_token"] = token
         base.update(context)
         template = self.env.select_template(template_names(name, code))
         response = HTMLResponse(template.render(base), status_code=status)
@@ -134,7 +140,28 @@ class Renderer:
 
     def finish(self, request: Request, response: Response, locale: str, token: str | None) -> None:
         """Security headers, and the language and CSRF cookies when they change."""
-        secure_headers(response, request, cookies=changed_cookies(request, locale, token))
+        cookies = changed_cookies(request, locale, token)
+        secure_headers(response, request, cookies=cookies, path=self.cookie_path(request))
+
+
+class Renderer(TemplateRenderer):
+    """The form pages' renderer: templates plus the field views of a procedure's form.
+
+    Args:
+        env: the Jinja2 environment (see :func:`procgen.web.templating.template_environment`).
+        field_type: ``FieldTypeRegistry.get``.
+    """
+
+    def __init__(self, env: jinja2.Environment, field_type: Callable[[str], Any]) -> None:
+        super().__init__(env)
+        self.field_type = field_type
+
+    def shared(self, request: Request, locale: str, gettext: Callable[..., str]) -> dict[str, Any]:
+        """The shared context, with the form pages' links."""
+        return super().shared(request, locale, gettext) | {
+            "home_url": url(request, "index"),
+            "static_url": lambda path: url(request, "static", path=path),
+        }
 
     def problem(self, request: Request, problem: HttpProblem, locale: str) -> Response:
         """An error page."""
