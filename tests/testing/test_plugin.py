@@ -104,3 +104,31 @@ def test_backend(procgen_app):
 """
     )
     project.inline_run("-p", "no:cacheprovider").assertoutcome(passed=2)
+
+
+def test_coverage_reports_what_was_exercised_and_what_never_was(
+    project: pytest.Pytester,
+) -> None:
+    result = project.runpytest_inprocess("-p", "no:cacheprovider", "--procgen-coverage")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(
+        [
+            "*procgen coverage*",
+            "*TEST-01*",
+            "*Never exercised*",
+            "*review.approve*",
+        ]
+    )
+
+
+def test_coverage_under_the_threshold_fails_the_run(project: pytest.Pytester) -> None:
+    project.makeini(
+        f"[pytest]\nprocgen_definitions = {PROCEDURES}\nprocgen_coverage_fail_under = 90\n"
+    )
+    json_path = project.path / "coverage.json"
+    result = project.runpytest_inprocess(
+        "-p", "no:cacheprovider", "--procgen-coverage", f"--procgen-coverage-json={json_path}"
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*is under the threshold of 90%*", "*1 passed*"])
+    assert '"TEST-01"' in json_path.read_text()

@@ -210,7 +210,7 @@ def procgen_app(
     finally:
         coverage = pytestconfig.stash.get(_COVERAGE, None)
         if coverage is not None:
-            coverage.collect(engine)
+            coverage.collect(engine, deadlines=app.state.procgen_service.deadlines)
         engine.dispose()
 
 
@@ -258,16 +258,14 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         return
     report = coverage.report()
     terminalreporter.section("procgen coverage")
-    terminalreporter.write_line(report.render())
+    terminalreporter.write_line(report.render(width=config.get_terminal_writer().fullwidth))
     target = config.getoption("procgen_coverage_json", None)
     if target:
         Path(target).write_text(json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n")
         terminalreporter.write_line(f"procgen coverage written to {target}")
     fail_under = float(str(config.getini("procgen_coverage_fail_under")) or 0)
     if config.getoption("procgen_coverage", False) and report.below(fail_under):
-        terminalreporter.write_line(
-            f"FAIL: procgen coverage {report.percent:.1f}% is under {fail_under:g}%", red=True
-        )
+        terminalreporter.write_line(report.threshold_message(fail_under), red=True)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
