@@ -65,3 +65,14 @@ def test_relative_links_resolve(page: str) -> None:
     text = (DOCS / page).read_text(encoding="utf-8")
     for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", text):
         assert (DOCS / target).exists(), f"{page} links to missing {target}"
+
+
+def test_the_testing_guide_lists_every_step() -> None:
+    from procgen.testing.phrases import steps_markdown
+
+    text = (DOCS / "testing.md").read_text(encoding="utf-8")
+    listed = text.split("<!-- steps:start -->\n", 1)[1].split("<!-- steps:end -->", 1)[0]
+    assert listed == steps_markdown(), (
+        "docs/testing.md's step list is stale: paste procgen.testing.phrases.steps_markdown() "
+        "between the steps:start and steps:end markers"
+    )
