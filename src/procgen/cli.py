@@ -206,6 +206,59 @@ def graph(
         typer.echo(f"wrote {output}")
 
 
+class ScenarioLanguage(StrEnum):
+    """The language ``procgen scenarios`` writes in."""
+
+    VI = "vi"
+    EN = "en"
+
+
+@app.command()
+def scenarios(
+    code: Annotated[str, typer.Argument(help="The procedure's code.")],
+    definitions: Annotated[
+        Path, typer.Option("--definitions", "-d", help="Where the specs are.")
+    ] = DEFAULT_DEFINITIONS,
+    lang: Annotated[
+        ScenarioLanguage, typer.Option("--lang", help="vi (Vietnamese Gherkin) or en.")
+    ] = ScenarioLanguage.VI,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", help="The day the scenarios start, DD/MM/YYYY (09:00)."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead.")
+    ] = None,
+) -> None:
+    """Write a .feature skeleton that takes every action of a procedure at least once."""
+    import datetime as dt
+    from typing import Literal
+
+    from procgen.testing.scenarios import feature_for
+
+    start = None
+    if today is not None:
+        try:
+            start = dt.datetime.strptime(today.strip(), "%d/%m/%Y").date()
+        except ValueError:
+            typer.echo(f"--today {today!r} is not a date: write it DD/MM/YYYY", err=True)
+            raise typer.Exit(2) from None
+    found = [r.spec for r in load_sources([definitions]) if r.spec is not None]
+    matches = [s for s in found if s.code == code]
+    if not matches:
+        known = ", ".join(sorted({s.code for s in found})) or "none"
+        typer.echo(f"no procedure {code!r} in {definitions} (known: {known})", err=True)
+        raise typer.Exit(2)
+    spec = max(matches, key=lambda s: s.version)
+    language: Literal["vi", "en"] = "en" if lang is ScenarioLanguage.EN else "vi"
+    text = feature_for(spec, language=language, today=start)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}")
+
+
 def _definitions(given: Path | None) -> Path:
     from procgen.web.serving import default_definitions
 

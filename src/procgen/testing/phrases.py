@@ -194,6 +194,14 @@ _ALL = (
         "The applicant takes the action (withdraw, supplement...) on their dossier.",
     ),
     Phrase(
+        "applicant_performs_with",
+        "when",
+        'the applicant performs "{action}" with:',
+        'người nộp thực hiện "{action}" với:',
+        "The same, with the action's inputs in the table (a withdrawal's `reason`...).",
+        _FIELDS,
+    ),
+    Phrase(
         "supplement",
         "when",
         "the applicant supplements the documents",

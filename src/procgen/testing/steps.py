@@ -106,6 +106,11 @@ def _applicant_performs(procgen_world: ProcedureWorld, action: str) -> None:
     procgen_world.perform(APPLICANT, action)
 
 
+@_step("applicant_performs_with")
+def _applicant_performs_with(procgen_world: ProcedureWorld, action: str, datatable: Table) -> None:
+    procgen_world.perform(APPLICANT, action, datatable)
+
+
 @_step("supplement")
 def _supplement(procgen_world: ProcedureWorld) -> None:
     procgen_world.supplement()

@@ -54,3 +54,10 @@ Feature: The step library in English
     When the applicant submits the example data
     Then the submission is accepted
     And the due date is "06/05/2026"
+
+  Scenario: The applicant withdraws with a reason
+    Given a dossier of "TEST-01" submitted with the example data
+    When the applicant performs "withdraw" with:
+      | field | value                |
+      | reason | Không còn nhu cầu   |
+    Then the dossier is at step "withdrawn"

@@ -44,7 +44,9 @@ Tính năng: Thư viện bước bằng tiếng Việt
     Khi người nộp nộp hồ sơ với dữ liệu mẫu
     Thì hồ sơ được tiếp nhận
     Và ngày hẹn trả kết quả là "20/04/2026"
-    Khi người nộp thực hiện "withdraw"
+    Khi người nộp thực hiện "withdraw" với:
+      | trường | giá trị           |
+      | reason | Không còn nhu cầu |
     Thì hồ sơ ở bước "withdrawn"
     Khi 3 ngày trôi qua
     Thì hồ sơ ở bước "withdrawn"
