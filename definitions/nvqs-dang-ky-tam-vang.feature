@@ -90,7 +90,7 @@ Tính năng: Đăng ký tạm vắng nghĩa vụ quân sự (BQP-NVQS-03)
       | reason               | Lý do tạm vắng: nội dung điền làm ví dụ. |
     Thì hồ sơ được tiếp nhận
     Và hồ sơ ở bước "received"
-    Khi "applicant" thực hiện "withdraw" với:
+    Khi người nộp thực hiện "withdraw" với:
       | trường | giá trị                          |
       | reason | Tôi không còn nhu cầu giải quyết |
     Thì hồ sơ ở bước "withdrawn"
@@ -192,7 +192,7 @@ Tính năng: Đăng ký tạm vắng nghĩa vụ quân sự (BQP-NVQS-03)
     Và hồ sơ ở bước "received"
     Khi "reception-officer" thực hiện "accept"
     Thì hồ sơ ở bước "review"
-    Khi "applicant" thực hiện "withdraw" với:
+    Khi người nộp thực hiện "withdraw" với:
       | trường | giá trị                          |
       | reason | Tôi không còn nhu cầu giải quyết |
     Thì hồ sơ ở bước "withdrawn"
@@ -244,7 +244,7 @@ Tính năng: Đăng ký tạm vắng nghĩa vụ quân sự (BQP-NVQS-03)
       | trường | giá trị                    |
       | reason | Hồ sơ cần được làm rõ thêm |
     Thì hồ sơ ở bước "awaiting_supplement"
-    Khi "applicant" thực hiện "withdraw" với:
+    Khi người nộp thực hiện "withdraw" với:
       | trường | giá trị                          |
       | reason | Tôi không còn nhu cầu giải quyết |
     Thì hồ sơ ở bước "withdrawn"

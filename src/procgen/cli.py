@@ -3,6 +3,8 @@
 procgen check [PATH...] [--strict] [--format json]   load and lint specs
 procgen schema [--output FILE] [--reference]         the spec language's JSON Schema
 procgen graph CODE [--dot] [--definitions DIR]       a procedure's workflow diagram
+procgen scenarios CODE [--lang vi|en] [--today DD/MM/YYYY] [-o FILE]
+                                                     a .feature taking every action
 procgen serve [DEFINITIONS] [--db URL] [--host] [--port] [--reload]   run the service
 procgen db upgrade [--db URL]                        create or upgrade the database schema
 procgen users add NAME --role R [--password-stdin]   a user of the development backend

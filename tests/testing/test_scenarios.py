@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import doctest
+import importlib
+import pkgutil
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
@@ -16,6 +18,7 @@ import yaml
 from gherkin.parser import Parser
 from typer.testing import CliRunner
 
+import procgen.testing.scenarios as scenarios_package
 from procgen.cli import app
 from procgen.forms import from_form, validate_payload
 from procgen.registry import Registry
@@ -57,6 +60,16 @@ def feature(code: str, language: Language) -> str:
 
 CODES = [spec.code for spec in registry()]
 BOTH = [(code, language) for code in CODES for language in LANGUAGES]
+MODULES = [
+    "procgen.testing.scenarios",
+    "procgen.testing.scenarios.cases",
+    "procgen.testing.scenarios.generator",
+    "procgen.testing.scenarios.paths",
+    "procgen.testing.scenarios.plan",
+    "procgen.testing.scenarios.simulation",
+    "procgen.testing.scenarios.tables",
+    "procgen.testing.scenarios.writing",
+]
 
 
 # --------------------------------------------------------------------------- reading features
@@ -158,7 +171,12 @@ def walked(spec: ProcedureSpec, text: str, language: Language) -> set[tuple[str,
                         assert action.to == values["step"], block["name"]
                     taken.add((case, step, pending))
                 step, pending = values["step"], None
-            elif phrase.key in ("perform", "perform_with", "applicant_performs"):
+            elif phrase.key in (
+                "perform",
+                "perform_with",
+                "applicant_performs",
+                "applicant_performs_with",
+            ):
                 pending = values["action"]
             elif phrase.key == "supplement":
                 pending = "supplement"
@@ -336,9 +354,29 @@ def test_apology_comes_once_the_dossier_is_late_with_a_later_date() -> None:
 
 def test_applicant_actions_with_inputs_are_performed_as_the_applicant() -> None:
     text = feature("BQP-NVQS-03", "vi")  # the one-stop withdrawal requires a reason
-    assert '"applicant" thực hiện "withdraw" với:' in text
+    assert 'Khi người nộp thực hiện "withdraw" với:' in text
+    assert 'performs "withdraw" with:' in feature("BQP-NVQS-03", "en")
     assert "người nộp bổ sung giấy tờ" in text
     assert 'người nộp thực hiện "withdraw"' in feature("BQP-NVQS-01", "vi")
+    for language in LANGUAGES:  # the applicant is never named as a user
+        assert '"applicant"' not in feature("BQP-NVQS-03", language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_applicant_s_inputs_are_a_table(language: Language) -> None:
+    text = feature("BQP-NVQS-03", language)
+    withdrawals = [
+        rows
+        for key, block in blocks(text)
+        if key == "scenario"
+        for phrase, values, rows in steps_of(block, language)
+        if phrase.key == "applicant_performs_with"
+    ]
+    assert withdrawals
+    header = PHRASES["applicant_performs_with"].header(language)
+    for rows in withdrawals:
+        assert tuple(rows[0]) == header
+        assert [path for path, _ in rows[1:]] == ["reason"]
 
 
 def test_typed_values_follow_the_language() -> None:
@@ -432,10 +470,33 @@ def test_an_invalid_workflow_is_a_todo_on_every_line() -> None:
     parse(text)
 
 
-def test_docstring_examples_run() -> None:
-    import procgen.testing.scenarios as module
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_run(name: str) -> None:
+    assert doctest.testmod(importlib.import_module(name)).failed == 0
 
-    assert doctest.testmod(module).failed == 0
+
+def test_the_public_surface_is_sorted_and_complete() -> None:
+    public = [
+        "APPLICANT_USER",
+        "DEFAULT_MORNING",
+        "DEFAULT_TODAY",
+        "Edge",
+        "FeaturePlan",
+        "PlannedScenario",
+        "PlannedStep",
+        "Row",
+        "coverage_of",
+        "declared_actions",
+        "feature_for",
+        "plan_feature",
+        "user_name",
+    ]
+    assert scenarios_package.__all__ == sorted(public) == public
+    assert all(hasattr(scenarios_package, name) for name in public)
+    modules = {m.name for m in pkgutil.iter_modules(scenarios_package.__path__)}
+    assert {f"procgen.testing.scenarios.{m}" for m in modules} | {
+        "procgen.testing.scenarios"
+    } == set(MODULES)
 
 
 # --------------------------------------------------------------------------- the command
