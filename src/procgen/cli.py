@@ -29,6 +29,7 @@ from procgen.spec.diagnostics import Diagnostic, Severity
 from procgen.spec.lint import lint_spec
 from procgen.spec.loader import LoadedSpec, load_sources
 from procgen.spec.metaschema import metaschema_json
+from procgen.spec.models import ProcedureSpec
 from procgen.spec.reference import render_reference
 
 __all__ = ["app", "main"]
@@ -170,6 +171,18 @@ def schema(
         typer.echo(f"wrote {output}")
 
 
+def _latest(definitions: Path, code: str) -> ProcedureSpec:
+    """The latest version of procedure ``code`` in ``definitions``; exit 2 naming the known
+    codes when there is none."""
+    found = [r.spec for r in load_sources([definitions]) if r.spec is not None]
+    matches = [s for s in found if s.code == code]
+    if not matches:
+        known = ", ".join(sorted({s.code for s in found})) or "none"
+        typer.echo(f"no procedure {code!r} in {definitions} (known: {known})", err=True)
+        raise typer.Exit(2)
+    return max(matches, key=lambda s: s.version)
+
+
 @app.command()
 def graph(
     code: Annotated[str, typer.Argument(help="The procedure's code.")],
@@ -187,13 +200,7 @@ def graph(
     """Print a procedure's workflow as a Mermaid state diagram (or Graphviz DOT)."""
     from procgen.workflow.graph import to_dot, to_mermaid
 
-    found = [r.spec for r in load_sources([definitions]) if r.spec is not None]
-    matches = [s for s in found if s.code == code]
-    if not matches:
-        known = ", ".join(sorted({s.code for s in found})) or "none"
-        typer.echo(f"no procedure {code!r} in {definitions} (known: {known})", err=True)
-        raise typer.Exit(2)
-    spec = max(matches, key=lambda s: s.version)
+    spec = _latest(definitions, code)
     cases = [c for c in spec.effective_cases() if case is None or c.id == case]
     if not cases:
         known = ", ".join(c.id for c in spec.effective_cases())
@@ -245,13 +252,7 @@ def scenarios(
         except ValueError:
             typer.echo(f"--today {today!r} is not a date: write it DD/MM/YYYY", err=True)
             raise typer.Exit(2) from None
-    found = [r.spec for r in load_sources([definitions]) if r.spec is not None]
-    matches = [s for s in found if s.code == code]
-    if not matches:
-        known = ", ".join(sorted({s.code for s in found})) or "none"
-        typer.echo(f"no procedure {code!r} in {definitions} (known: {known})", err=True)
-        raise typer.Exit(2)
-    spec = max(matches, key=lambda s: s.version)
+    spec = _latest(definitions, code)
     language: Literal["vi", "en"] = "en" if lang is ScenarioLanguage.EN else "vi"
     text = feature_for(spec, language=language, today=start)
     if output is None:
