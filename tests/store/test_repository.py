@@ -66,10 +66,12 @@ def act(store: DossierStore, dossier_id: uuid.UUID, action: str, actor: Actor, a
 
 @contextmanager
 def failing(engine: sa.Engine, table: str) -> Iterator[None]:
-    """Make the next INSERT into ``table`` fail, mid-transaction."""
+    """Make the next statement that inserts into ``table`` fail, mid-transaction (on
+    PostgreSQL a change's rows go in as one statement: ``WITH t0 AS (INSERT ...) INSERT ...``).
+    """
 
     def boom(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.lstrip().upper().startswith(f"INSERT INTO {table.upper()} "):
+        if f"INSERT INTO {table.upper()} " in statement.upper():
             raise RuntimeError(f"injected failure on {table}")
 
     event.listen(engine, "before_cursor_execute", boom)

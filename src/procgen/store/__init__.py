@@ -8,7 +8,8 @@ Modules: :mod:`~procgen.store.engine` (engines, write transactions),
 :mod:`~procgen.store.tables` (schema), :mod:`~procgen.store.records` (what goes in and comes
 out), :mod:`~procgen.store.repository` (:class:`DossierStore`), :mod:`~procgen.store.drafts`,
 :mod:`~procgen.store.outbox`, :mod:`~procgen.store.worklist`,
-:mod:`~procgen.store.numbering`, :mod:`~procgen.store.attachments` (bytes) and
+:mod:`~procgen.store.numbering`, :mod:`~procgen.store.attachments` (bytes),
+:mod:`~procgen.store.batch` (a change's INSERTs in few statements) and
 :mod:`~procgen.store.migrations` (Alembic). See ``docs/storage.md``.
 """
 

@@ -26,7 +26,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 from procgen.store.errors import ChecksumMismatch, NotFound
 from procgen.store.records import NewAttachment
@@ -82,7 +82,10 @@ class FileStorage:
 
     def put(self, data: bytes) -> str:
         """Store ``data`` and return its key (its SHA-256 in hex)."""
-        key = hashlib.sha256(data).hexdigest()
+        return self._put(data, hashlib.sha256(data).hexdigest())
+
+    def _put(self, data: bytes, key: str) -> str:
+        """:meth:`put`, ``key`` being the SHA-256 of ``data`` (computed by the caller)."""
         target = self.path(key)
         if target.exists() and _digest(target) == key:
             return key  # already there, intact
@@ -143,13 +146,17 @@ def store_attachment(
     content_type: str,
 ) -> NewAttachment:
     """Put ``data`` in ``storage`` and describe it for :class:`NewDossier` or a transition."""
-    key = storage.put(data)
+    sha256 = hashlib.sha256(data).hexdigest()
+    if type(storage).put is FileStorage.put:  # a FileStorage's key is the hash: hash once
+        key = cast(FileStorage, storage)._put(data, sha256)
+    else:
+        key = storage.put(data)
     return NewAttachment(
         document_id=document_id,
         filename=filename,
         content_type=content_type,
         size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         storage_key=key,
     )
 

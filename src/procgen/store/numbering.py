@@ -21,10 +21,13 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.sql.elements import ClauseElement
 
 from procgen.errors import ConfigurationError
+from procgen.store.batch import Prepared
 from procgen.store.tables import daily_sequences
 
 __all__ = ["AGENCY_ID", "DossierNumber", "format_number", "next_sequence", "parse_number"]
@@ -32,16 +35,27 @@ __all__ = ["AGENCY_ID", "DossierNumber", "format_number", "next_sequence", "pars
 #: What an agency e-ID may look like (letters, digits, dots, dashes, underscores).
 AGENCY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _NUMBER = re.compile(r"^(?P<agency>.+)-(?P<day>\d{6})-(?P<seq>\d{4,})$")
-# The upsert of next_sequence per dialect, built once and executed with parameters.
-_NEXT = {
-    name: insert(daily_sequences)
-    .on_conflict_do_update(
-        index_elements=[daily_sequences.c.agency_id, daily_sequences.c.day],
-        set_={"last_value": daily_sequences.c.last_value + 1},
+
+
+def _upsert(dialect: Dialect) -> ClauseElement:
+    insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
+    return (
+        insert(daily_sequences)
+        .values(
+            agency_id=sa.bindparam("agency_id", type_=daily_sequences.c.agency_id.type),
+            day=sa.bindparam("day", type_=daily_sequences.c.day.type),
+            last_value=1,
+        )
+        .on_conflict_do_update(
+            index_elements=[daily_sequences.c.agency_id, daily_sequences.c.day],
+            set_={"last_value": daily_sequences.c.last_value + 1},
+        )
+        .returning(daily_sequences.c.last_value)
     )
-    .returning(daily_sequences.c.last_value)
-    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
-}
+
+
+# The upsert of next_sequence, compiled once per dialect.
+_NEXT = Prepared(_upsert)
 
 
 class DossierNumber(NamedTuple):
@@ -62,7 +76,7 @@ def format_number(agency_id: str, day: dt.date, sequence: int) -> str:
     check_agency_id(agency_id)
     if sequence < 1:
         raise ConfigurationError(f"a daily sequence starts at 1 (got {sequence})")
-    return f"{agency_id}-{day:%y%m%d}-{sequence:04d}"
+    return f"{agency_id}-{day.year % 100:02d}{day.month:02d}{day.day:02d}-{sequence:04d}"
 
 
 def parse_number(number: str) -> DossierNumber:
@@ -95,7 +109,5 @@ def next_sequence(connection: Connection, agency_id: str, day: dt.date) -> int:
 
     Call it inside the transaction that stores the dossier.
     """
-    statement = _NEXT["postgresql" if connection.dialect.name == "postgresql" else "sqlite"]
-    values = {"agency_id": agency_id, "day": day, "last_value": 1}
-    value: int = connection.execute(statement, values).scalar_one()
+    value: int = _NEXT.execute(connection, {"agency_id": agency_id, "day": day}).scalar_one()
     return value

@@ -20,30 +20,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from procgen.errors import ConfigurationError
+from procgen.store.batch import insert_rows
 from procgen.store.engine import read_transaction, write_transaction, writer
 from procgen.store.records import ClaimedMessage, OutboxMessage, aware
 from procgen.store.tables import jsonable, outbox
 from procgen.workflow.clock import Clock
 
-__all__ = ["EVENT_TOPIC", "Outbox", "insert_messages"]
+__all__ = ["EVENT_TOPIC", "Outbox", "insert_messages", "message_rows"]
 
 #: The topic of the message every dossier event publishes.
 EVENT_TOPIC = "dossier.event"
 
-# Built once and executed with parameters: the compiled statement is reused.
-_INSERT = sa.insert(outbox)
 
-
-def insert_messages(
-    connection: Connection, messages: Sequence[OutboxMessage], now: dt.datetime
-) -> None:
-    """Add ``messages`` to the outbox inside the caller's transaction."""
-    rows = [
+def message_rows(messages: Sequence[OutboxMessage], now: dt.datetime) -> list[dict[str, Any]]:
+    """The outbox rows of ``messages`` (for :func:`~procgen.store.batch.insert_rows`)."""
+    return [
         {
             "topic": m.topic,
             "payload": jsonable(m.payload, where=f"outbox {m.topic} payload"),
@@ -52,8 +49,13 @@ def insert_messages(
         }
         for m in messages
     ]
-    if rows:
-        connection.execute(_INSERT, rows)
+
+
+def insert_messages(
+    connection: Connection, messages: Sequence[OutboxMessage], now: dt.datetime
+) -> None:
+    """Add ``messages`` to the outbox inside the caller's transaction."""
+    insert_rows(connection, [(outbox, message_rows(messages, now))])
 
 
 class Outbox:

@@ -112,8 +112,8 @@ def event_record(r: RowMapping) -> EventRecord:
     )  # fmt: skip
 
 
-def dossier_record(m: RowMapping) -> DossierRecord:
-    """A dossiers row (:data:`DOSSIER_COLUMNS`) as a record."""
+def dossier_record(m: Mapping[Any, Any]) -> DossierRecord:
+    """A dossiers row (:data:`DOSSIER_COLUMNS`, by name) as a record."""
     return DossierRecord(
         id=m["id"], number=m["number"], agency_id=m["agency_id"],
         procedure_code=m["procedure_code"], procedure_version=m["procedure_version"],

@@ -93,9 +93,10 @@ def new_id() -> uuid.UUID:
     (7, True)
     """
     global _last_id
+    random = secrets.randbits(73)
     value = (time.time_ns() // 1_000_000 & (1 << 48) - 1) << 80
-    value |= 0x7 << 76 | secrets.randbits(12) << 64  # version 7, 12 random bits
-    value |= 0x2 << 62 | secrets.randbits(61)  # RFC 4122 variant, 61 random bits (room to count)
+    value |= 0x7 << 76 | (random >> 61) << 64  # version 7, 12 random bits
+    value |= 0x2 << 62 | random & (1 << 61) - 1  # RFC 4122 variant, 61 random bits (room to count)
     with _id_lock:
         if value <= _last_id:
             value = _last_id + 1

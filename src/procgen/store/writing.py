@@ -6,6 +6,11 @@
   (every event publishes a :data:`~procgen.store.outbox.EVENT_TOPIC` message);
 - :func:`replay_key` and :func:`keep_key`: idempotency keys.
 
+A change's rows go in through :func:`~procgen.store.batch.insert_rows`: on PostgreSQL several
+tables per statement (a submission with one document: two statements besides its number), on
+SQLite one statement per table. A new dossier's record is built from the values inserted
+(:func:`new_record`) as the database gives them back, instead of being read back.
+
 :class:`~procgen.store.repository.DossierStore` opens the transactions and decides; these
 functions only write.
 """
@@ -16,32 +21,45 @@ import datetime as dt
 import hmac
 import uuid
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from procgen.store.batch import insert_rows
 from procgen.store.engine import insert_or_nothing
 from procgen.store.errors import IdempotencyConflict
 from procgen.store.numbering import format_number, next_sequence
-from procgen.store.outbox import EVENT_TOPIC, insert_messages
+from procgen.store.outbox import EVENT_TOPIC, message_rows
 from procgen.store.records import Created, DossierRecord, NewAttachment, NewDossier, OutboxMessage
 from procgen.store.rows import DOSSIER_COLUMNS, dossier_record, event_payload, event_row
-from procgen.store.tables import attachments, dossiers, events, idempotency_keys, jsonable, new_id
+from procgen.store.tables import (
+    UTCDateTime,
+    attachments,
+    dossiers,
+    events,
+    idempotency_keys,
+    jsonable,
+    new_id,
+)
+from procgen.store.tables import outbox as outbox_table
 from procgen.store.tracking import hash_secret, new_secret
 from procgen.workflow import Actor
 
-__all__ = ["SUBMIT_ACTION", "append_event", "file_dossier", "keep_key", "replay_key"]
+__all__ = [
+    "SUBMIT_ACTION",
+    "append_event",
+    "as_jsonb",
+    "file_dossier",
+    "keep_key",
+    "new_record",
+    "replay_key",
+]
 
 #: The action recorded for a dossier's first event.
 SUBMIT_ACTION = "submit"
-
-# Built once: executed with parameters (always the same keys), so that SQLAlchemy reuses the
-# compiled statement instead of building bound parameters and a cache key per call.
-_INSERT_DOSSIER = sa.insert(dossiers).returning(*DOSSIER_COLUMNS)
-_INSERT_EVENT = sa.insert(events)
-_INSERT_ATTACHMENTS = sa.insert(attachments)
 
 
 def file_dossier(
@@ -83,7 +101,7 @@ def file_dossier(
         "tracking_secret_hash": hash_secret(dossier_id, secret),
         "updated_at": now,
     }
-    record = dossier_record(conn.execute(_INSERT_DOSSIER, values).mappings().one())
+    record = new_record(values, jsonb=conn.dialect.name == "postgresql")
     role: str | None
     if new.submitted_by is None:
         actor, role = Actor(frozenset({"applicant"}), applicant.user_id), "applicant"
@@ -91,8 +109,42 @@ def file_dossier(
         actor = new.submitted_by
         role = next(iter(actor.roles)) if len(actor.roles) == 1 else None
     event = event_row(record, new.received_at, action=SUBMIT_ACTION, actor=actor, role=role)
-    append_event(conn, record, event, new.attachments, outbox, now=now)
+    append_event(conn, record, event, new.attachments, outbox, now=now, dossier=values)
     return Created(record, secret, created=True)
+
+
+def new_record(values: Mapping[str, Any], *, jsonb: bool = False) -> DossierRecord:
+    """The record of a dossier just inserted with ``values``, as a read would give it back:
+    instants in UTC, JSON values as stored (``values`` holds them already through
+    :func:`~procgen.store.tables.jsonable`; ``jsonb``: as PostgreSQL's ``jsonb`` gives them
+    back, see :func:`as_jsonb`), the columns not inserted at their defaults."""
+    row = dict(values, completed_at=None, outcome=None)
+    for name in _INSTANTS:
+        moment = row[name]
+        if moment is not None:
+            row[name] = moment.astimezone(dt.UTC)
+    if jsonb:
+        for name in _JSON:
+            row[name] = as_jsonb(row[name])
+    return dossier_record(row)
+
+
+def as_jsonb(value: Any) -> Any:
+    """JSON data as PostgreSQL's ``jsonb`` gives it back: the same, but for floats of 1e16 and
+    more, which Python writes with an exponent (``2.5e+16``) and ``jsonb`` gives back as the
+    integer they denote (``25000000000000000``)."""
+    if type(value) is float:
+        return int(Decimal(repr(value))) if abs(value) >= 1e16 else value
+    if type(value) is dict:
+        return {key: as_jsonb(item) for key, item in value.items()}
+    if type(value) is list:
+        return [as_jsonb(item) for item in value]
+    return value
+
+
+# The instants of a dossier row (UTCDateTime reads them back in UTC) and its JSON values.
+_INSTANTS = tuple(c.name for c in DOSSIER_COLUMNS if isinstance(c.type, UTCDateTime))
+_JSON = tuple(c.name for c in DOSSIER_COLUMNS if isinstance(c.type, sa.JSON))
 
 
 def append_event(
@@ -103,28 +155,35 @@ def append_event(
     messages: Sequence[OutboxMessage],
     *,
     now: dt.datetime,
+    dossier: Mapping[str, Any] | None = None,
 ) -> None:
-    """Insert ``event`` (for ``record``'s latest version), its attachments and messages."""
-    conn.execute(_INSERT_EVENT, dict(event))
-    if new_attachments:
-        rows = [
-            {
-                "id": new_id(),
-                "dossier_id": record.id,
-                "event_seq": record.version,
-                "document_id": a.document_id,
-                "filename": a.filename,
-                "content_type": a.content_type,
-                "size": a.size,
-                "sha256": a.sha256,
-                "storage_key": a.storage_key,
-                "added_at": now,
-            }
-            for a in new_attachments
-        ]
-        conn.execute(_INSERT_ATTACHMENTS, rows)
+    """Insert ``event`` (for ``record``'s latest version), its attachments and messages, and
+    first the ``dossier`` row itself when it is new (its values)."""
+    attachment_rows = [
+        {
+            "id": new_id(),
+            "dossier_id": record.id,
+            "event_seq": record.version,
+            "document_id": a.document_id,
+            "filename": a.filename,
+            "content_type": a.content_type,
+            "size": a.size,
+            "sha256": a.sha256,
+            "storage_key": a.storage_key,
+            "added_at": now,
+        }
+        for a in new_attachments
+    ]
     standard = OutboxMessage(EVENT_TOPIC, event_payload(record, event))
-    insert_messages(conn, [standard, *messages], now)
+    insert_rows(
+        conn,
+        [
+            (dossiers, [dossier] if dossier is not None else []),
+            (events, [event]),
+            (attachments, attachment_rows),
+            (outbox_table, message_rows([standard, *messages], now)),
+        ],
+    )
 
 
 def replay_key(conn: Connection, key: str, body_hash: str) -> Created | None:
