@@ -16,14 +16,18 @@ endpoint would do for that one procedure:
   does;
 - one transaction (``BEGIN IMMEDIATE`` on SQLite, with WAL, ``synchronous=FULL``, foreign keys
   and a busy timeout, as procgen sets it up): the day's sequence taken with ``INSERT ... ON
-  CONFLICT DO UPDATE ... RETURNING``, a dossier row (number ``<agency>-YYMMDD-<seq>``, JSON
-  data, due date one working day later, hash of a tracking secret), its submission event and
-  its attachment row;
-- 201 with the id, number, step, due date, tracking secret and a link.
+  CONFLICT DO UPDATE ... RETURNING``, then the same rows as procgen's (tables with the same
+  columns, types and indexes): the dossier row (number ``<agency>-YYMMDD-<seq>``, case, step
+  and national status, JSON data, applicant with subject ID and JSON contact, due and
+  appointment dates one working day later, pause and extension counters, hash of a tracking
+  secret), its submission event and its attachment row;
+- 201 with the answer procgen gives: id, number, procedure, case, step, status, channel,
+  dates, version, tracking secret, links (the dossier, the receipt); ``Location``, ``ETag``,
+  ``Cache-Control`` and ``X-Content-Type-Options`` headers.
 
 What it leaves out, and procgen does: other procedures, multipart bodies, idempotency keys,
-cases and lead times, the legal calendar (holidays, office hours), an outbox message per
-event, the national status and bilingual messages.
+case selection and lead times, the legal calendar (holidays, office hours), an outbox message
+per event, bilingual messages.
 """
 
 from __future__ import annotations
@@ -38,10 +42,12 @@ import re
 import secrets
 import sqlite3
 import tempfile
+import threading
 import uuid
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -68,6 +74,7 @@ from procgen.forms.identifiers import CITIZEN_ID_PROVINCES
 
 CODE = "BQP-NVQS-03"
 AGENCY = "000.00.31.H29"
+CASE, STEP, STATUS = "default", "received", 2  # the first step, national status 2 (new)
 DOCUMENT = "registration_certificate"
 MAX_SIZE = 5 * 1000 * 1000
 MAX_BODY = MAX_SIZE * 4 // 3 + 1024 * 1024
@@ -79,51 +86,72 @@ metadata = sa.MetaData()
 JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
 Instant = sa.DateTime(timezone=True)
 
-ref_dossiers = sa.Table(
+ID = sa.String(64)
+ref_dossiers = sa.Table(  # the columns of procgen's dossiers table
     "ref_dossiers",
     metadata,
     sa.Column("id", sa.Uuid(), primary_key=True),
     sa.Column("number", sa.String(80), nullable=False, unique=True),
-    sa.Column("agency_id", sa.String(64), nullable=False),
-    sa.Column("procedure_code", sa.String(64), nullable=False),
+    sa.Column("agency_id", ID, nullable=False),
+    sa.Column("procedure_code", ID, nullable=False),
     sa.Column("procedure_version", sa.Integer(), nullable=False),
-    sa.Column("step", sa.String(64), nullable=False),
+    sa.Column("case_id", ID, nullable=False),
+    sa.Column("step", ID, nullable=False),
+    sa.Column("status", sa.SmallInteger(), nullable=True),
     sa.Column("channel", sa.String(16), nullable=False),
     sa.Column("data", JSONType, nullable=False),
     sa.Column("applicant_user_id", sa.String(200), nullable=True, index=True),
+    sa.Column("applicant_subject_id", sa.String(64), nullable=True),
     sa.Column("applicant_name", sa.String(300), nullable=False),
+    sa.Column("applicant_contact", JSONType, nullable=False),
     sa.Column("received_at", Instant, nullable=False),
     sa.Column("due_at", Instant, nullable=True, index=True),
+    sa.Column("step_due_at", Instant, nullable=True, index=True),
+    sa.Column("appointment_at", Instant, nullable=True),
+    sa.Column("completed_at", Instant, nullable=True),
+    sa.Column("paused_seconds", sa.Integer(), nullable=False),
+    sa.Column("paused_since", Instant, nullable=True),
+    sa.Column("extensions_used", sa.Integer(), nullable=False),
+    sa.Column("outcome", sa.String(32), nullable=True),
     sa.Column("version", sa.Integer(), nullable=False),
     sa.Column("tracking_secret_hash", sa.String(64), nullable=False),
     sa.Column("updated_at", Instant, nullable=False),
     sa.Index(None, "procedure_code", "step"),
 )
-ref_events = sa.Table(
+ref_events = sa.Table(  # the columns of procgen's events table
     "ref_events",
     metadata,
     sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
     sa.Column("dossier_id", sa.Uuid(), sa.ForeignKey("ref_dossiers.id"), nullable=False),
     sa.Column("seq", sa.Integer(), nullable=False),
     sa.Column("at", Instant, nullable=False),
-    sa.Column("action", sa.String(64), nullable=False),
-    sa.Column("to_step", sa.String(64), nullable=False),
+    sa.Column("action", ID, nullable=False),
+    sa.Column("from_step", ID, nullable=True),
+    sa.Column("to_step", ID, nullable=False),
     sa.Column("user_id", sa.String(200), nullable=True),
     sa.Column("roles", JSONType, nullable=False),
+    sa.Column("role", ID, nullable=True),
     sa.Column("inputs", JSONType, nullable=False),
+    sa.Column("side_events", JSONType, nullable=False),
+    sa.Column("automatic", sa.Boolean(), nullable=False),
+    sa.Column("status", sa.SmallInteger(), nullable=True),
+    sa.Column("outcome", sa.String(32), nullable=True),
+    sa.Column("extension", JSONType, nullable=True),
     sa.UniqueConstraint("dossier_id", "seq"),
 )
-ref_attachments = sa.Table(
+ref_attachments = sa.Table(  # the columns of procgen's attachments table
     "ref_attachments",
     metadata,
     sa.Column("id", sa.Uuid(), primary_key=True),
     sa.Column("dossier_id", sa.Uuid(), sa.ForeignKey("ref_dossiers.id"), nullable=False),
-    sa.Column("document_id", sa.String(64), nullable=False),
+    sa.Column("event_seq", sa.Integer(), nullable=False),
+    sa.Column("document_id", ID, nullable=False),
     sa.Column("filename", sa.String(255), nullable=False),
     sa.Column("content_type", sa.String(200), nullable=False),
     sa.Column("size", sa.BigInteger(), nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("storage_key", sa.String(300), nullable=False),
+    sa.Column("added_at", Instant, nullable=False),
     sa.Index(None, "dossier_id"),
 )
 ref_daily_sequences = sa.Table(
@@ -359,6 +387,9 @@ class Store:
     def __init__(self, engine: sa.Engine, files: Files) -> None:
         self.engine = engine
         self.files = files
+        # SQLite takes one writer at a time: this process's writers queue here, in order,
+        # instead of sleeping in SQLite's busy handler (PostgreSQL: no lock needed).
+        self._writing = threading.Lock() if engine.dialect.name == "sqlite" else None
         dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
         self._sequence = (
             dialect.insert(ref_daily_sequences)
@@ -380,7 +411,7 @@ class Store:
         secret = secrets.token_urlsafe(9)
         data = body.data.model_dump(mode="json")
         due = _due(now)
-        with self.engine.begin() as conn:
+        with self._writing or contextlib.nullcontext(), self.engine.begin() as conn:
             day = now.astimezone(VIETNAM).date()
             sequence = conn.execute(self._sequence, {"agency_id": AGENCY, "day": day}).scalar_one()
             number = f"{AGENCY}-{day:%y%m%d}-{sequence:04d}"
@@ -392,13 +423,24 @@ class Store:
                     "agency_id": AGENCY,
                     "procedure_code": CODE,
                     "procedure_version": 1,
-                    "step": "reception",
+                    "case_id": CASE,
+                    "step": STEP,
+                    "status": STATUS,
                     "channel": body.channel,
                     "data": data,
                     "applicant_user_id": user_id,
+                    "applicant_subject_id": body.data.citizen_id,
                     "applicant_name": body.data.full_name,
+                    "applicant_contact": {"phone": body.data.phone},
                     "received_at": now,
                     "due_at": due,
+                    "step_due_at": None,
+                    "appointment_at": due,
+                    "completed_at": None,
+                    "paused_seconds": 0,
+                    "paused_since": None,
+                    "extensions_used": 0,
+                    "outcome": None,
                     "version": 1,
                     "tracking_secret_hash": hashlib.sha256(
                         f"{dossier_id}:{secret}".encode()
@@ -413,10 +455,17 @@ class Store:
                     "seq": 1,
                     "at": now,
                     "action": "submit",
-                    "to_step": "reception",
+                    "from_step": None,
+                    "to_step": STEP,
                     "user_id": user_id,
                     "roles": ["applicant"],
+                    "role": "applicant",
                     "inputs": {},
+                    "side_events": [],
+                    "automatic": False,
+                    "status": STATUS,
+                    "outcome": None,
+                    "extension": None,
                 },
             )
             conn.execute(
@@ -424,31 +473,48 @@ class Store:
                 {
                     "id": uuid.uuid4(),
                     "dossier_id": dossier_id,
+                    "event_seq": 1,
                     "document_id": DOCUMENT,
                     "filename": document.filename,
                     "content_type": kind,
                     "size": len(content),
                     "sha256": key,
                     "storage_key": key,
+                    "added_at": now,
                 },
             )
+        receipt = f"/track/{number}/papers/01?{urlencode({'secret': secret})}"
         return {
             "id": str(dossier_id),
             "number": number,
             "procedure": {"code": CODE, "version": 1},
-            "step": "reception",
-            "due_at": due.isoformat().replace("+00:00", "Z"),
+            "case": CASE,
+            "step": STEP,
+            "status": {"code": STATUS, "key": "new"},
+            "channel": body.channel,
+            "received_at": _time(now),
+            "due_at": _time(due),
+            "appointment_at": _time(due),
+            "step_due_at": None,
+            "completed_at": None,
             "version": 1,
             "tracking_secret": secret,
-            "links": {"self": f"/api/dossiers/{dossier_id}"},
+            "links": {"self": f"/api/dossiers/{dossier_id}", "receipt": receipt},
         }
+
+
+def _time(moment: dt.datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 # ----------------------------------------------------------------------------- the app
 
 
+HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+
 def _problem(status: int, code: str, msg: str) -> JSONResponse:
-    return JSONResponse({"code": code, "msg": msg}, status_code=status)
+    return JSONResponse({"code": code, "msg": msg}, status_code=status, headers=HEADERS)
 
 
 def reference_app(database_url: str | sa.URL, folder: Path, tokens: dict[str, str]) -> Starlette:
@@ -474,7 +540,7 @@ def reference_app(database_url: str | sa.URL, folder: Path, tokens: dict[str, st
             errors = [
                 {"loc": list(e["loc"]), "code": e["type"], "msg": e["msg"]} for e in exc.errors()
             ]
-            return JSONResponse(errors, status_code=422)
+            return JSONResponse(errors, status_code=422, headers=HEADERS)
         problems: list[dict[str, Any]] = []
         if set(body.documents) - {DOCUMENT}:
             problems.append({"loc": ["documents"], "code": "unknown", "msg": "unknown document"})
@@ -489,9 +555,10 @@ def reference_app(database_url: str | sa.URL, folder: Path, tokens: dict[str, st
         if body.channel != "online":
             problems.append({"loc": ["channel"], "code": "choice", "msg": "online only"})
         if problems or document is None:
-            return JSONResponse(problems, status_code=422)
+            return JSONResponse(problems, status_code=422, headers=HEADERS)
         filed = await run_in_threadpool(store.file, body, document, user)
-        return JSONResponse(filed, status_code=201, headers={"Location": filed["links"]["self"]})
+        headers = {**HEADERS, "ETag": '"1"', "Location": filed["links"]["self"]}
+        return JSONResponse(filed, status_code=201, headers=headers)
 
     async def health(request: Request) -> Response:
         def ping() -> None:
