@@ -53,7 +53,24 @@ _MISSING = ("",)  # no route of that name (cached like a pattern, so a miss is c
 _Patterns = dict[tuple[str, str, tuple[str, ...], int], tuple[str, ...] | None]
 # The paths of named routes with their parameters left out, by router (URLs of one app and
 # mount point never change, so url_for's walk through the routes is done once per link kind).
-_patterns: weakref.WeakKeyDictionary[Any, _Patterns] = weakref.WeakKeyDictionary()
+# Keyed by the router's id, with a weak reference to it: a Starlette Router defines __eq__
+# without __hash__, so it cannot be a dictionary key itself.
+_patterns: dict[int, tuple[weakref.ref[Any], _Patterns]] = {}
+
+
+def _cache_for(provider: Any) -> _Patterns | None:
+    """The pattern cache of a router (None when it cannot be weakly referenced)."""
+    key = id(provider)
+    entry = _patterns.get(key)
+    if entry is not None and entry[0]() is provider:
+        return entry[1]
+    try:
+        ref = weakref.ref(provider, lambda _: _patterns.pop(key, None))
+    except TypeError:
+        return None
+    cache: _Patterns = {}
+    _patterns[key] = (ref, cache)
+    return cache
 
 
 def _pattern(request: Request, name: str, names: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -63,9 +80,8 @@ def _pattern(request: Request, name: str, names: tuple[str, ...]) -> tuple[str, 
     root = str(scope.get("app_root_path", scope.get("root_path", "")))
     routes = getattr(provider, "routes", None)
     key = (root, name, names, len(routes) if isinstance(routes, list) else -1)
-    try:
-        cache = _patterns.setdefault(provider, {})
-    except TypeError:  # not weakly referenceable
+    cache = _cache_for(provider)
+    if cache is None:
         return None
     if key in cache:
         return cache[key]
