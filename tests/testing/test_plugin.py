@@ -132,3 +132,21 @@ def test_coverage_under_the_threshold_fails_the_run(project: pytest.Pytester) ->
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(["*is under the threshold of 90%*", "*1 passed*"])
     assert '"TEST-01"' in json_path.read_text()
+
+
+def test_coverage_adds_up_the_shares_of_xdist_workers(project: pytest.Pytester) -> None:
+    pytest.importorskip("xdist")
+    project.makefile(
+        ".feature",
+        more=FEATURE.replace("Feature: Smoke", "Feature: More").replace(
+            'Then the dossier is at step "reception"',
+            'When the applicant performs "withdraw" with:\n'
+            "      | field  | value |\n"
+            "      | reason | thôi  |\n"
+            '    Then the dossier is at step "withdrawn"',
+        ),
+    )
+    result = project.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2", "--procgen-coverage")
+    assert result.ret == 0
+    # both workers' dossiers count: reception (smoke) and withdrawn (more)
+    result.stdout.fnmatch_lines(["*TEST-01 * 2 * 2/8 * 1/8*"])

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 ENV_DATABASE_URL = "PROCGEN_TEST_DATABASE_URL"
 _COVERAGE: pytest.StashKey[TransitionCoverage] = pytest.StashKey()
 _DEFAULT_TODAY = "15/04/2026 09:00"
+_XDIST_KEY = "procgen_coverage"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -254,7 +255,7 @@ def pytest_bdd_before_step(
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     coverage = config.stash.get(_COVERAGE, None)
-    if coverage is None:
+    if coverage is None or hasattr(config, "workerinput"):
         return
     report = coverage.report()
     terminalreporter.section("procgen coverage")
@@ -269,9 +270,25 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    coverage = session.config.stash.get(_COVERAGE, None)
-    if coverage is None or not session.config.getoption("procgen_coverage", False):
+    config = session.config
+    coverage = config.stash.get(_COVERAGE, None)
+    if coverage is None:
         return
-    fail_under = float(str(session.config.getini("procgen_coverage_fail_under")) or 0)
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:  # a pytest-xdist worker: hand the share to the controller
+        workeroutput[_XDIST_KEY] = coverage.export()
+        return
+    if not config.getoption("procgen_coverage", False):
+        return
+    fail_under = float(str(config.getini("procgen_coverage_fail_under")) or 0)
     if exitstatus == 0 and coverage.report().below(fail_under):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """pytest-xdist's controller: add what a worker's tests exercised."""
+    coverage = node.config.stash.get(_COVERAGE, None)
+    exported = getattr(node, "workeroutput", {}).get(_XDIST_KEY)
+    if coverage is not None and exported is not None:
+        coverage.merge(exported)
