@@ -126,11 +126,13 @@ def procgen_registry(pytestconfig: pytest.Config) -> Registry:
 @pytest.fixture
 def procgen_clock(pytestconfig: pytest.Config) -> ManualClock:
     """The app's clock, at ``procgen_today`` (local time), moved only by the tests."""
+    from zoneinfo import ZoneInfo
+
     from procgen.testing.tables import parse_local_moment
-    from procgen.workflow import ManualClock, WorkingCalendar
+    from procgen.workflow import CalendarConfig, ManualClock
 
     wall = parse_local_moment(str(pytestconfig.getini("procgen_today")))
-    zone = WorkingCalendar().local(dt.datetime.now(dt.UTC)).tzinfo
+    zone = ZoneInfo(CalendarConfig().timezone)
     return ManualClock(wall.replace(tzinfo=zone).astimezone(dt.UTC))
 
 

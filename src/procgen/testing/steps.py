@@ -181,16 +181,10 @@ def _date_is(world: ProcedureWorld, key: str, expected: str, what: str) -> None:
     value = world.get_dossier()[key]
     if value is None:
         raise StepFailed(f"expected the {what} {expected}; the dossier has none")
-    moment = world.calendar.local(_instant(value))
+    moment = world.local(value)
     found = moment.strftime("%d/%m/%Y %H:%M")
     if moment.date() != day or (time is not None and moment.time().replace(second=0) != time):
         raise StepFailed(f"expected the {what} {expected}; it is {found}")
-
-
-def _instant(iso: str) -> Any:
-    import datetime as dt
-
-    return dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
 
 
 @_step("due_date")

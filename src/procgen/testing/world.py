@@ -30,7 +30,7 @@ from procgen.testing.tables import (
     payload_from_table,
     typed_input,
 )
-from procgen.workflow import ManualClock, Timeliness
+from procgen.workflow import LiveStatus, ManualClock, Timeliness
 
 if TYPE_CHECKING:
     from starlette.testclient import TestClient
@@ -248,9 +248,7 @@ class ProcedureWorld:
             elif name in texts:
                 inputs[name] = typed_input(kind, texts[name])
         body: dict[str, Any] = {"inputs": inputs}
-        if action == "supplement" or (
-            item and item["role"] == "applicant" and "supplement" in action
-        ):
+        if user == APPLICANT and _is_supplement(action):  # the documents asked for
             body["documents"] = self._dossier_documents()
         return self._act(user, action, body, offered)
 
@@ -289,7 +287,7 @@ class ProcedureWorld:
         """The applicant answers the supplement request with every document of the dossier."""
         offered = self.actions(APPLICANT)
         choices = [a for a in offered["items"] if a["allowed"] and a["id"] != "withdraw"]
-        preferred = [a for a in choices if "supplement" in a["id"] or "bo_sung" in a["id"]]
+        preferred = [a for a in choices if _is_supplement(a["id"])]
         picked = (preferred or choices)[:1]
         if not picked:
             raise StepFailed(
@@ -323,25 +321,30 @@ class ProcedureWorld:
 
     # ------------------------------------------------------------------ checks
 
+    def local(self, iso: str) -> dt.datetime:
+        """An API time (ISO 8601, UTC) in local time."""
+        moment = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+        local: dt.datetime = self.calendar.local(moment)
+        return local
+
     def local_date(self, iso: str | None) -> dt.date | None:
         """The local date of an API time."""
-        if iso is None:
-            return None
-        moment = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
-        found: dt.date = self.calendar.local(moment).date()
-        return found
+        return None if iso is None else self.local(iso).date()
 
     def timeliness(self) -> str:
-        """``on time``, ``late`` or ``overdue``, with the dates behind it."""
+        """``on time``, ``late`` or ``overdue``: a finished dossier against its legal due date
+        (finishing early is on time), an open one against today."""
         dossier = self.get_dossier()
-        due = self.local_date(dossier["due_at"])
-        if due is None:
+        if dossier["due_at"] is None:
             return "on time"  # no legal deadline: never late
-        done = self.local_date(dossier["completed_at"])
-        if done is not None:
-            result = Timeliness.LATE if done > due else Timeliness.ON_TIME
-            return "late" if result is Timeliness.LATE else "on time"
-        return "overdue" if self.now_local().date() > due else "on time"
+        deadlines = self.service.deadlines
+        due = self.local(dossier["due_at"])
+        if dossier["completed_at"] is not None:
+            done = self.local(dossier["completed_at"])
+            late = deadlines.classify(done, due) is Timeliness.LATE
+            return "late" if late else "on time"
+        overdue = deadlines.live_status(due, self.clock.now()) is LiveStatus.OVERDUE
+        return "overdue" if overdue else "on time"
 
     def tracking_page(self) -> str:
         """The tracking page's text, in the scenario's language."""
@@ -364,6 +367,11 @@ class ProcedureWorld:
             f"/api/dossiers/{self._current().id}/events", headers=self._headers(APPLICANT)
         )
         return [e["action"] for e in response.json()["items"]]
+
+
+def _is_supplement(action: str) -> bool:
+    """Whether an applicant's action answers a supplement request (by its id's wording)."""
+    return "supplement" in action or "bo_sung" in action
 
 
 def _problem(response: Any) -> str:
