@@ -69,7 +69,7 @@ import sqlalchemy as sa
 from procgen.forms import example_payload
 from procgen.registry import Registry
 from procgen.store import create_engine_for, upgrade
-from procgen.web.users import Account, hash_token, write_accounts
+from procgen.web.auth.users import Account, hash_token, write_accounts
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFINITIONS = ROOT / "definitions"

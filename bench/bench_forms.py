@@ -40,7 +40,7 @@ from pydantic import (
 
 import procgen
 from procgen.forms import example_payload, payload_model, validate_payload
-from procgen.forms.dates import DATE_PATTERN
+from procgen.forms._dates import DATE_PATTERN
 from procgen.forms.identifiers import EMAIL_PATTERN, PHONE_PATTERN
 
 KINDS = ["text", "integer", "decimal", "money", "date", "boolean", "choice", "email", "phone"]

@@ -45,7 +45,7 @@ def build_app(database: Path) -> Starlette:
 
 def check() -> None:
     """Follow procgen's links from the host app and check that each keeps the prefix."""
-    from procgen.web.testing import HtmlPage, make_client
+    from procgen.testing.wizard import HtmlPage, make_client
 
     folder = Path(tempfile.mkdtemp(prefix="procgen-embed-"))
     client = make_client(build_app(folder / "procgen.sqlite3"))

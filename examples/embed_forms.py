@@ -25,7 +25,7 @@ from starlette.routing import Mount, Route
 import procgen
 from procgen.spec.models import ProcedureSpec
 from procgen.types import Locale
-from procgen.web import InMemoryDraftStore, StoredFile, SubmissionReceipt, form_routes
+from procgen.web.apply import InMemoryDraftStore, StoredFile, SubmissionReceipt, form_routes
 
 DEFINITIONS = Path(__file__).resolve().parent.parent / "definitions"
 
@@ -64,7 +64,7 @@ def build_app(handler: NumberingHandler) -> Starlette:
 
 def check() -> None:
     """Start an application through the mounted pages and save it as a draft."""
-    from procgen.web.testing import HtmlPage, make_client
+    from procgen.testing.wizard import HtmlPage, make_client
 
     client = make_client(build_app(NumberingHandler()))
     assert "/dich-vu/" in client.get("/").text

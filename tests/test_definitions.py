@@ -59,8 +59,9 @@ def test_definition_points_editors_at_the_metaschema(path: Path) -> None:
 def test_registry_of_definitions() -> None:
     registry = procgen.Registry.from_path(DEFINITIONS)
     assert len(registry) == len(FILES)
-    for spec in registry:
-        assert registry.get(spec.code, spec.version) is spec
+    for procedure in registry:
+        assert registry.get(procedure.code, procedure.version) is procedure
+        assert procedure.spec.code == procedure.code
 
 
 # --------------------------------------------------------------------------- broken copies

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from procgen.expr import ExprEvaluationError, ExprSyntaxError, compile_expr
+from procgen.errors import ProcgenError
+from procgen.expr import ExprError, ExprEvaluationError, ExprSyntaxError, compile_expr
 
 
 def test_names_exclude_comprehension_variables() -> None:
@@ -36,6 +37,16 @@ def test_syntax_errors_are_located(source: str, line: int, column: int) -> None:
         compile_expr(source)
     assert (caught.value.line, caught.value.column) == (line, column)
     assert isinstance(caught.value, ValueError)
+
+
+def test_errors_belong_to_the_procgen_family() -> None:
+    with pytest.raises(ProcgenError) as syntax:
+        compile_expr("a +")
+    with pytest.raises(ProcgenError) as evaluation:
+        compile_expr("a > 1").evaluate({})
+    for caught in (syntax, evaluation):
+        assert isinstance(caught.value, ExprError)
+        assert isinstance(caught.value, ValueError)
 
 
 def test_evaluation_errors_name_the_expression() -> None:

@@ -6,6 +6,7 @@ dossier store.
 
     >>> import procgen
     >>> spec = procgen.load("definitions/uav-cap-phep-bay.yaml")     # doctest: +SKIP
+    >>> procedure = procgen.compile(spec)                             # doctest: +SKIP
     >>> app = procgen.create_app("definitions")                      # doctest: +SKIP
 
 ``create_app`` is imported when first used, so ``import procgen`` stays light.
@@ -14,6 +15,7 @@ dossier store.
 from typing import TYPE_CHECKING, Any
 
 from procgen.errors import ConfigurationError, ProcgenError, SpecError
+from procgen.procedure import CompiledCase, Procedure, compile
 from procgen.registry import Registry
 from procgen.spec.diagnostics import Diagnostic, Severity
 from procgen.spec.duration import Duration, DurationUnit, parse_duration
@@ -27,10 +29,12 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
+    "CompiledCase",
     "ConfigurationError",
     "Diagnostic",
     "Duration",
     "DurationUnit",
+    "Procedure",
     "ProcedureSpec",
     "ProcgenError",
     "Registry",
@@ -38,6 +42,7 @@ __all__ = [
     "SpecError",
     "Text",
     "__version__",
+    "compile",
     "create_app",
     "load",
     "load_dir",

@@ -357,7 +357,7 @@ def users_add(
 ) -> None:
     """Add a user (or add roles, a password or a token to one) in the users file."""
     from procgen.errors import ConfigurationError
-    from procgen.web.users import UserDirectory, new_token
+    from procgen.web.auth.users import UserDirectory, new_token
 
     password = None
     if password_stdin:

@@ -6,6 +6,8 @@ resembles, so ``except ValueError`` still works::
 
     ProcgenError(Exception)
      ├── SpecError(ProcgenError, ValueError)      a spec has problems; holds every Diagnostic
+     ├── ExprError(ProcgenError, ValueError)      a condition does not parse or fails to
+     │                                            evaluate (procgen.expr)
      └── ConfigurationError(ProcgenError, ValueError)   the library was set up wrongly
 """
 

@@ -26,6 +26,8 @@ from typing import Any
 
 import cel
 
+from procgen.errors import ProcgenError
+
 __all__ = [
     "ExprError",
     "ExprEvaluationError",
@@ -40,7 +42,7 @@ _LOCATION = re.compile(r"<input>:(?P<line>\d+):(?P<column>\d+): (?P<message>[^\n
 _BOUND = re.compile(r"\.\s*(?:all|exists|exists_one|map|filter)\s*\(\s*([A-Za-z_]\w*)\s*,")
 
 
-class ExprError(ValueError):
+class ExprError(ProcgenError, ValueError):
     """Base of the errors raised by the condition language."""
 
 

@@ -33,6 +33,7 @@ from procgen.types import Locale
 
 __all__ = [
     "DEFAULT_LOCALE",
+    "DOMAINS",
     "LOCALES",
     "Translator",
     "format_date",

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from procgen import Registry
-from procgen.web.testing import FormsHarness, harness
+from procgen.testing.wizard import FormsHarness, harness
 from tests.browser.server import serve
 from tests.conftest import DEFINITIONS
 

@@ -17,14 +17,14 @@ import pytest
 
 from procgen import Registry, forms
 from procgen.spec.models import ProcedureSpec
-from procgen.web.encoding import encode_values
-from procgen.web.testing import FormsHarness, sample_file
-from procgen.web.wizard import DOCUMENTS_SLUG, resolve, wizard_pages
+from procgen.testing.wizard import FormsHarness, sample_file
+from procgen.web.apply.encoding import encode_values
+from procgen.web.apply.wizard import DOCUMENTS_SLUG, resolve, wizard_pages
 from tests.browser.conftest import TODAY
 from tests.conftest import DEFINITIONS
 
 Site = tuple[str, FormsHarness]
-UAV = Registry.from_path(DEFINITIONS).get("BQP-UAV-01")
+UAV = Registry.from_path(DEFINITIONS).get("BQP-UAV-01").spec
 
 
 def by_id(page: Any, element_id: str) -> Any:

@@ -15,8 +15,8 @@ import pytest
 
 from procgen.service import DossierService
 from procgen.store import DossierStore, FileStorage, create_engine_for, upgrade
-from procgen.web.auth import DevAuth, SessionCookies
-from procgen.web.users import UserDirectory
+from procgen.web.auth.backends import DevAuth, SessionCookies
+from procgen.web.auth.users import UserDirectory
 from procgen.workflow import ManualClock
 from tests.browser.server import serve
 from tests.pages.conftest import PASSWORD, REGISTRY, T0, Pages, accounts, build_app

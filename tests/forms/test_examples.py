@@ -8,7 +8,7 @@ import json
 import pytest
 
 from procgen.forms import example_payload, validate_payload
-from procgen.forms.examples import example_from_pattern
+from procgen.forms._examples import example_from_pattern
 from tests.forms.factory import TODAY, bundled, bundled_names, form_spec
 
 

@@ -10,7 +10,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from procgen.forms import validate_payload
-from procgen.forms.messages import CODES, MESSAGES, PART, PARTS, ROW, render
+from procgen.forms._messages import CODES, MESSAGES, PART, PARTS, ROW, field_message
 from tests.conftest import DOCS, ROOT
 from tests.forms.factory import TODAY, form_spec, one_field
 
@@ -123,9 +123,9 @@ def test_plural_forms_in_english() -> None:
 
 def test_a_type_may_bring_its_own_texts() -> None:
     text = {"vi": "“{label}” sai ({value}, {unknown}).", "en": "“{label}” is wrong."}
-    assert render(text, "vi", "Số hiệu", {"value": "12"}) == "“Số hiệu” sai (12, {unknown})."
-    assert render(text, "en", "Unit", {}) == "“Unit” is wrong."
-    assert render({"vi": "Chỉ tiếng Việt"}, "en", "x") == "Chỉ tiếng Việt"
+    assert field_message(text, "vi", "Số hiệu", {"value": "12"}) == "“Số hiệu” sai (12, {unknown})."
+    assert field_message(text, "en", "Unit", {}) == "“Unit” is wrong."
+    assert field_message({"vi": "Chỉ tiếng Việt"}, "en", "x") == "Chỉ tiếng Việt"
 
 
 LABELS = form_spec(
@@ -177,6 +177,6 @@ def test_messages_never_show_a_placeholder() -> None:
               "accept": "pdf"}  # fmt: skip
     for key in MESSAGES:
         for locale in ("vi", "en"):
-            text = render(key, locale, "Nhãn", values)
+            text = field_message(key, locale, "Nhãn", values)
             assert "{" not in text, (key, locale, text)
             assert "Nhãn" in text, (key, locale, text)

@@ -10,18 +10,19 @@ from pydantic import BaseModel, ValidationError
 
 import procgen
 from procgen.forms import error_check, example_payload, payload_model, validate_payload
-from procgen.forms.model import compiled_form
-from tests.forms.factory import DEFINITIONS_DIR, TODAY, bundled, form_spec
+from procgen.forms._model import compile_form
+from tests.forms.factory import TODAY, bundled, form_spec
 
 
-def test_the_model_is_built_once_per_spec() -> None:
+def test_the_model_is_built_once_per_compiled_form() -> None:
     spec = bundled()["uav-cap-phep-bay"]
-    model = payload_model(spec)
+    form = compile_form(spec)
+    model = payload_model(form)
     assert issubclass(model, BaseModel)
-    assert payload_model(spec) is model
-    again = procgen.load(DEFINITIONS_DIR / "uav-cap-phep-bay.yaml")
-    assert payload_model(again) is not model  # another spec object, its own model
-    assert repr(compiled_form(spec)) == "<CompiledForm BQP-UAV-01 v1: 36 fields>"
+    assert payload_model(form) is model
+    assert procgen.compile(spec).model is not model  # another compilation, its own model
+    assert payload_model(spec) is not model  # a bare spec is compiled on each call
+    assert repr(form) == "<CompiledForm BQP-UAV-01 v1: 36 fields>"
 
 
 def test_nested_groups_and_lists_are_models() -> None:
@@ -84,7 +85,7 @@ def test_citizen_id_and_birth_date_are_checked_in_the_model() -> None:
 
 
 def test_only_builds_a_model_of_the_page() -> None:
-    form = compiled_form(bundled()["uav-cap-phep-bay"])
+    form = compile_form(bundled()["uav-cap-phep-bay"])
     page = form.model(frozenset({"pilots"}))
     assert form.model(frozenset({"pilots"})) is page
     assert set(page.model_fields) == {"f_pilots"}
@@ -123,7 +124,7 @@ def test_partial_values_for_conditions() -> None:
           fields: [{id: n, type: integer, label: N}]
         """
     )
-    form = compiled_form(spec)
+    form = compile_form(spec)
     values = form.values(
         {"count": "5", "person": {"email": "sai", "born": "01/02/2000"}, "rows": [{}, {"n": 2}]}
     )
@@ -154,5 +155,7 @@ def test_a_custom_registry_has_its_own_models() -> None:
 
     spec = bundled()["nvqs-dang-ky-lan-dau"]
     registry = default_field_types()
-    assert payload_model(spec, field_types=registry) is not payload_model(spec)
-    assert payload_model(spec, field_types=registry) is payload_model(spec, field_types=registry)
+    procedure = procgen.compile(spec, field_types=registry)
+    assert procedure.field_types is registry
+    assert procedure.model is not procgen.compile(spec).model
+    assert procedure.model is procedure.model

@@ -17,10 +17,10 @@ from starlette.routing import Mount
 
 from procgen import Registry, forms, loads
 from procgen.i18n import translator
-from procgen.web import InMemoryDraftStore, InMemorySubmitHandler, form_routes, new_draft
-from procgen.web.encoding import encode_values
-from procgen.web.testing import FormsHarness, HtmlPage, harness, make_client, run_sync
-from procgen.web.wizard import wizard_pages
+from procgen.testing.wizard import FormsHarness, HtmlPage, harness, make_client, run_sync
+from procgen.web.apply import InMemoryDraftStore, InMemorySubmitHandler, form_routes, new_draft
+from procgen.web.apply.encoding import encode_values
+from procgen.web.apply.wizard import wizard_pages
 from tests.conftest import DEFINITIONS, ROOT
 
 REGISTRY = Registry.from_path(DEFINITIONS)
@@ -32,7 +32,7 @@ PACKAGE = ROOT / "src" / "procgen"
 
 def _prefilled(app: FormsHarness, code: str) -> str:
     """A draft holding the procedure's example answers; returns its URL."""
-    spec = REGISTRY.get(code)
+    spec = REGISTRY.get(code).spec
     draft = new_draft(code, spec.version, ttl=dt.timedelta(days=1), now=NOW)
     draft.values, draft.rows = encode_values(spec.fields, forms.example_payload(spec, today=TODAY))
     draft.attempted = {page.slug for page in wizard_pages(spec)}
@@ -62,7 +62,7 @@ def _assert_accessible(page: HtmlPage) -> None:
 def test_every_page_renders_accessibly(code: str, locale: str) -> None:
     app = harness(REGISTRY, now=NOW)
     base = _prefilled(app, code)
-    spec = REGISTRY.get(code)
+    spec = REGISTRY.get(code).spec
     t = translator(locale).gettext
     for page in wizard_pages(spec):
         response = app.client.get(f"{base}/{page.slug}?lang={locale}", follow_redirects=False)
@@ -97,7 +97,7 @@ def test_start_and_index_pages() -> None:
 
 def test_language_from_query_is_kept_across_pages() -> None:
     app = harness(REGISTRY, now=NOW)
-    driver = app.driver(REGISTRY.get("BQP-NVQS-01"))
+    driver = app.driver(REGISTRY.get("BQP-NVQS-01").spec)
     first = driver.start(lang="en")
     assert first.lang == "en"
     assert "lang=en" not in first.url  # the choice lives in a cookie now
@@ -163,7 +163,7 @@ def test_labels_and_values_are_escaped() -> None:
 
 
 def test_autoescape_is_on_for_every_template_name(tmp_path: Path) -> None:
-    from procgen.web import template_environment
+    from procgen.web.apply import template_environment
 
     (tmp_path / "note.txt").write_text("{{ value }}", encoding="utf-8")
     (tmp_path / "feed.xml").write_text("<x>{{ value }}</x>", encoding="utf-8")
@@ -191,7 +191,7 @@ def test_templates_are_overridden_per_procedure_and_per_field_type(tmp_path: Pat
     assert own.by_id("custom") is not None
     other = HtmlPage(app.client.get("/BQP-UAV-01").text)
     assert other.by_id("custom") is None
-    first = app.driver(REGISTRY.get("BQP-NVQS-01")).start()
+    first = app.driver(REGISTRY.get("BQP-NVQS-01").spec).start()
     assert first.by_id("citizen_id").attrs.get("data-custom") == "yes"
 
 
@@ -199,8 +199,8 @@ def test_works_mounted_under_a_prefix() -> None:
     store = InMemoryDraftStore()
     routes = form_routes(REGISTRY, drafts=store, on_submit=InMemorySubmitHandler())
     client = make_client(Starlette(routes=[Mount("/dich-vu", routes=routes)]))
-    spec = REGISTRY.get("BQP-KN-01")
-    from procgen.web.testing import WizardDriver
+    spec = REGISTRY.get("BQP-KN-01").spec
+    from procgen.testing.wizard import WizardDriver
 
     driver = WizardDriver(client, spec, prefix="/dich-vu")
     first = driver.start()
@@ -224,7 +224,7 @@ def test_vendored_htmx_matches_its_recorded_checksum() -> None:
 
 def test_pages_load_nothing_from_elsewhere() -> None:
     app = harness(REGISTRY, now=NOW)
-    page = app.driver(REGISTRY.get("BQP-UAV-01")).start()
+    page = app.driver(REGISTRY.get("BQP-UAV-01").spec).start()
     for element in page.elements:
         for attr in ("src", "href", "action"):
             value = element.attrs.get(attr, "")
@@ -278,14 +278,3 @@ def test_the_embedding_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
 
     runpy.run_path(str(ROOT / "examples" / "embed_forms.py"), run_name="__main__")
     assert "/dich-vu/BQP-NVQS-01/draft/" in capsys.readouterr().out
-
-
-def test_the_web_package_exports_a_sorted_complete_surface() -> None:
-    import procgen.web
-    import procgen.web.testing
-
-    for module in (procgen.web, procgen.web.testing):
-        names = list(module.__all__)
-        assert names == sorted(names)
-        for name in names:
-            assert hasattr(module, name), name

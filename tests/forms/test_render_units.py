@@ -11,10 +11,10 @@ from starlette.requests import Request
 
 from procgen.i18n import translator
 from procgen.spec.models import Field
+from procgen.web.apply.state import human_size
+from procgen.web.apply.views import dom_id, format_answer
 from procgen.web.security import FormOptions, csrf_ok, request_locale, same_origin
-from procgen.web.state import human_size
 from procgen.web.templating import field_templates, template_names
-from procgen.web.views import dom_id, format_answer
 
 
 def _field(**kwargs: Any) -> Field:

@@ -19,7 +19,7 @@ from procgen.forms import (
     string_type,
     validate_payload,
 )
-from procgen.forms.scalars import parse_date, parse_datetime, parse_money, parse_number
+from procgen.forms._scalars import parse_date, parse_datetime, parse_money, parse_number
 from procgen.forms.types import anchored, json_number, number_bound
 from tests.forms.factory import TODAY, form_spec, one_field
 

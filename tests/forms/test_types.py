@@ -18,12 +18,13 @@ from procgen.errors import ConfigurationError
 from procgen.forms import (
     FieldType,
     FieldTypeRegistry,
+    compile_form,
     default_field_types,
     payload_model,
     string_type,
     validate_payload,
 )
-from procgen.forms.native import unlabel
+from procgen.forms._native import unlabel
 from procgen.spec.models import BUILTIN_FIELD_TYPES, Field
 from tests.forms.factory import TODAY, form_spec, one_field
 
@@ -125,13 +126,24 @@ def test_builtin_types_describe_their_html_and_cel(
     assert field_type.nested is (name in ("group", "list"))
 
 
-def test_models_are_rebuilt_when_the_registry_changes() -> None:
+def test_a_compiled_form_keeps_the_types_it_was_compiled_with() -> None:
     spec = one_field("text")
     registry = default_field_types()
-    before = payload_model(spec, field_types=registry)
-    assert payload_model(spec, field_types=registry) is before
-    registry.register(string_type("unit_code", pattern=r"^[0-9]{5}$", message="invalid"))
-    assert payload_model(spec, field_types=registry) is not before
+    form = compile_form(spec, registry)
+    before = payload_model(form)
+    assert payload_model(form) is before
+    registry.register(string_type("text", pattern=r"^[0-9]+$", message="digits"), replace=True)
+    assert payload_model(form) is before  # compiled: later registrations do not change it
+    assert payload_model(form).model_validate({"value": "words"})
+    again = compile_form(spec, registry)
+    with pytest.raises(ValidationError):
+        payload_model(again).model_validate({"value": "words"})
+
+
+def test_a_form_compiled_with_other_types_is_refused() -> None:
+    form = compile_form(one_field("text"))
+    with pytest.raises(ConfigurationError, match="compiled with other field types"):
+        payload_model(form, field_types=default_field_types())
 
 
 def test_an_unregistered_type_is_a_configuration_error() -> None:
@@ -459,10 +471,10 @@ def _outcome(adapter: TypeAdapter[Any], value: Any, *, unions: bool) -> Any:
 @cache
 def _fast_fields() -> list[tuple[Field, TypeAdapter[Any], TypeAdapter[Any]]]:
     """Each field with its model's annotation (fast path, then exact) and its exact one."""
-    from procgen.forms.model import compiled_form
+    from procgen.forms._model import compile_form
     from tests.forms.factory import form_spec
 
-    form = compiled_form(form_spec(FAST_FIELDS))
+    form = compile_form(form_spec(FAST_FIELDS))
     out = []
     for path, field in form.fields.items():
         assert path in form.fast_paths(), field.id
@@ -547,10 +559,10 @@ def test_common_values_take_the_fast_path(field_id: str, value: Any) -> None:
     """What payloads usually hold is checked natively (the exact validators are not called)."""
     from pydantic_core import SchemaValidator
 
-    from procgen.forms.model import compiled_form
+    from procgen.forms._model import compile_form
     from tests.forms.factory import form_spec
 
-    form = compiled_form(form_spec(FAST_FIELDS))
+    form = compile_form(form_spec(FAST_FIELDS))
     fast = SchemaValidator(form.fast_schemas()[(field_id,)])
     exact = TypeAdapter(form.types[(field_id,)].annotation(form.fields[(field_id,)]))  # type: ignore[misc]
     assert fast.validate_python(value) == exact.validate_python(value)

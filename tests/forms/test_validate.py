@@ -22,7 +22,7 @@ from procgen.forms import (
     validate_payload,
     visible,
 )
-from procgen.forms.native import EXACT, FAST
+from procgen.forms._native import EXACT, FAST
 from tests.forms.factory import TODAY, bundled, form_spec
 
 FIELDS = """

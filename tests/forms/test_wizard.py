@@ -13,10 +13,10 @@ import pytest
 
 from procgen import Registry, forms
 from procgen.spec.models import ProcedureSpec
-from procgen.web import dom_id
-from procgen.web.encoding import encode_values, initial_values
-from procgen.web.testing import FormsHarness, HtmlPage, harness, sample_documents
-from procgen.web.wizard import resolve, wizard_pages
+from procgen.testing.wizard import FormsHarness, HtmlPage, harness, sample_documents
+from procgen.web.apply import dom_id
+from procgen.web.apply.encoding import encode_values, initial_values
+from procgen.web.apply.wizard import resolve, wizard_pages
 from tests.conftest import DEFINITIONS
 
 REGISTRY = Registry.from_path(DEFINITIONS)
@@ -48,7 +48,7 @@ def _valid_example(spec: ProcedureSpec) -> dict[str, object]:
 @pytest.mark.parametrize("code", CODES)
 def test_example_payload_is_valid(code: str) -> None:
     """The wizard tests need a valid application per procedure: procgen.forms gives one."""
-    spec = REGISTRY.get(code)
+    spec = REGISTRY.get(code).spec
     result = forms.validate_payload(
         spec, forms.example_payload(spec, today=TODAY), today=TODAY, now=NOW
     )
@@ -72,7 +72,7 @@ def _expected_errors(
 def test_a_valid_application_goes_through_every_page(
     app: FormsHarness, code: str, locale: str
 ) -> None:
-    spec = REGISTRY.get(code)
+    spec = REGISTRY.get(code).spec
     payload = _valid_example(spec)
     driver = app.driver(spec)
     first = driver.start(lang=locale)
@@ -103,7 +103,7 @@ def test_a_valid_application_goes_through_every_page(
 def test_an_empty_page_shows_each_error_at_its_field(
     app: FormsHarness, code: str, locale: str
 ) -> None:
-    spec = REGISTRY.get(code)
+    spec = REGISTRY.get(code).spec
     driver = app.driver(spec)
     first = driver.start(lang=locale)
     page = wizard_pages(spec)[0]
@@ -180,7 +180,7 @@ WRONG = {
 def test_wrong_values_are_kept_as_typed_and_explained(
     app: FormsHarness, code: str, locale: str
 ) -> None:
-    spec = REGISTRY.get(code)
+    spec = REGISTRY.get(code).spec
     payload = forms.example_payload(spec, today=TODAY)
     values, rows = encode_values(spec.fields, payload)
     driver = app.driver(spec)
@@ -215,7 +215,7 @@ def test_wrong_values_are_kept_as_typed_and_explained(
 
 @pytest.mark.parametrize("code", CODES)
 def test_check_page_formats_answers_and_links_back(app: FormsHarness, code: str) -> None:
-    spec = REGISTRY.get(code)
+    spec = REGISTRY.get(code).spec
     payload = _valid_example(spec)
     driver = app.driver(spec)
     driver.start(lang="en")

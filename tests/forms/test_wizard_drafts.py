@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from procgen import Registry, forms
-from procgen.web import Draft, DraftConflict, InMemoryDraftStore, StoredFile, new_draft
-from procgen.web.encoding import encode_values
-from procgen.web.testing import FormsHarness, HtmlPage, harness, run_sync, sample_documents
-from procgen.web.wizard import (
+from procgen.testing.wizard import FormsHarness, HtmlPage, harness, run_sync, sample_documents
+from procgen.web.apply import Draft, DraftConflict, InMemoryDraftStore, StoredFile, new_draft
+from procgen.web.apply.encoding import encode_values
+from procgen.web.apply.wizard import (
     apply_action,
     apply_post,
     locate,
@@ -25,7 +25,7 @@ from tests.conftest import DEFINITIONS
 REGISTRY = Registry.from_path(DEFINITIONS)
 TODAY = dt.date(2026, 4, 15)
 NOW = dt.datetime(2026, 4, 15, 2, 0, tzinfo=dt.UTC)
-UAV = REGISTRY.get("BQP-UAV-01")
+UAV = REGISTRY.get("BQP-UAV-01").spec
 
 
 class _Clock:
@@ -135,7 +135,7 @@ def test_blank_rows_line_up_with_the_typed_data() -> None:
 
 @pytest.mark.parametrize("code", REGISTRY.codes())
 def test_typed_data_survives_the_form_encoding(code: str) -> None:
-    spec = REGISTRY.get(code)
+    spec = REGISTRY.get(code).spec
     payload = forms.example_payload(spec, today=TODAY)
     values, _ = encode_values(spec.fields, payload)
     pairs = [(name, value) for name, items in values.items() for value in items]
@@ -190,7 +190,7 @@ def test_an_expired_link_says_so(app: FormsHarness) -> None:
 def test_resume_goes_to_the_first_unanswered_page_then_to_check_then_to_the_receipt(
     app: FormsHarness,
 ) -> None:
-    spec = REGISTRY.get("BQP-NVQS-01")
+    spec = REGISTRY.get("BQP-NVQS-01").spec
     driver = app.driver(spec)
     first = driver.start()
     resume = first.url.rsplit("/", 1)[0]
@@ -239,7 +239,7 @@ def test_a_draft_saved_meanwhile_is_not_overwritten(app: FormsHarness) -> None:
 def test_a_draft_round_trips_through_json() -> None:
     import json
 
-    from procgen.web import SubmissionReceipt, draft_from_data, draft_to_data
+    from procgen.web.apply import SubmissionReceipt, draft_from_data, draft_to_data
 
     draft = new_draft("BQP-UAV-01", 1, ttl=dt.timedelta(days=1), now=NOW)
     draft.values = {"applicant.full_name": ["Đỗ Văn Em"], "purposes": ["research", "other"]}
@@ -260,7 +260,7 @@ def test_a_draft_round_trips_through_json() -> None:
 
 
 def test_a_failed_send_can_be_tried_again(app: FormsHarness) -> None:
-    spec = REGISTRY.get("BQP-KN-01")
+    spec = REGISTRY.get("BQP-KN-01").spec
     driver = app.driver(spec)
     driver.start()
     docs = sample_documents(d for c in spec.effective_cases() for d in c.documents)

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from procgen import Registry
-from procgen.web.testing import FormsHarness, HtmlPage, WizardDriver, harness
+from procgen.testing.wizard import FormsHarness, HtmlPage, WizardDriver, harness
 from tests.conftest import DEFINITIONS
 
 REGISTRY = Registry.from_path(DEFINITIONS)
@@ -22,7 +22,7 @@ def app() -> FormsHarness:
 
 
 def _start(app: FormsHarness, code: str, slug: str | None = None, lang: str = "en") -> WizardDriver:
-    driver = app.driver(REGISTRY.get(code))
+    driver = app.driver(REGISTRY.get(code).spec)
     first = driver.start(lang=lang)
     if slug is not None:
         driver.get(first.url.rsplit("/", 1)[0] + f"/{slug}")

@@ -10,13 +10,13 @@ import datetime as dt
 import pytest
 
 from procgen import Registry
-from procgen.web import FormOptions
-from procgen.web.testing import FormsHarness, HtmlPage, WizardDriver, harness
+from procgen.testing.wizard import FormsHarness, HtmlPage, WizardDriver, harness
+from procgen.web.apply import FormOptions
 from tests.conftest import DEFINITIONS
 
 REGISTRY = Registry.from_path(DEFINITIONS)
 NOW = dt.datetime(2026, 4, 15, 2, 0, tzinfo=dt.UTC)
-UAV = REGISTRY.get("BQP-UAV-01")
+UAV = REGISTRY.get("BQP-UAV-01").spec
 
 
 @pytest.fixture

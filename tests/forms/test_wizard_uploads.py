@@ -9,10 +9,9 @@ import zipfile
 import pytest
 
 from procgen import Registry
-from procgen.web import check_upload, sniff
-from procgen.web.testing import FormsHarness, HtmlPage, WizardDriver, harness, sample_file
-from procgen.web.uploads import UploadProblem, accept_attribute, clean_filename
-from procgen.web.wizard import DOCUMENTS_SLUG
+from procgen.files import UploadProblem, accept_attribute, check_upload, clean_filename, sniff
+from procgen.testing.wizard import FormsHarness, HtmlPage, WizardDriver, harness, sample_file
+from procgen.web.apply.wizard import DOCUMENTS_SLUG
 from tests.conftest import DEFINITIONS
 
 REGISTRY = Registry.from_path(DEFINITIONS)
@@ -107,7 +106,7 @@ def app() -> FormsHarness:
 
 def _documents_page(app: FormsHarness, lang: str = "vi") -> WizardDriver:
     """A UAV draft standing on its documents page (questions skipped)."""
-    driver = app.driver(REGISTRY.get("BQP-UAV-01"))
+    driver = app.driver(REGISTRY.get("BQP-UAV-01").spec)
     first = driver.start(lang=lang)
     driver.get(first.url.rsplit("/", 1)[0] + f"/{DOCUMENTS_SLUG}")
     return driver

@@ -25,13 +25,13 @@ from procgen.forms import example_payload
 from procgen.service import DossierService, Filed, Upload, User
 from procgen.spec.models import Action, ProcedureSpec
 from procgen.store import DossierStore, FileStorage, create_engine_for, upgrade
-from procgen.web.auth import SESSION_COOKIE, AuthMiddleware, DevAuth, SessionCookies
-from procgen.web.filing import ServiceSubmitHandler, SqlDraftStore
-from procgen.web.forms import form_routes
+from procgen.testing.wizard import HtmlPage, make_client, sample_documents, sample_file
+from procgen.web.apply.filing import ServiceSubmitHandler, SqlDraftStore
+from procgen.web.apply.routes import form_routes
+from procgen.web.auth.backends import SESSION_COOKIE, AuthMiddleware, DevAuth, SessionCookies
+from procgen.web.auth.users import Account, UserDirectory, hash_password
 from procgen.web.pages import page_routes, receipt_link
 from procgen.web.pages.actions import action_fields
-from procgen.web.testing import HtmlPage, make_client, sample_documents, sample_file
-from procgen.web.users import Account, UserDirectory, hash_password
 from procgen.workflow import ManualClock
 from tests.conftest import DEFINITIONS
 
@@ -44,7 +44,9 @@ TODAY = dt.date(2025, 4, 15)
 PASSWORD = "mật khẩu đúng"
 REGISTRY = Registry.from_path(DEFINITIONS)
 CODES = REGISTRY.codes()
-ROLES = sorted({r for spec in REGISTRY for r in spec.role_ids()} - {"applicant", "system"})
+ROLES = sorted(
+    {r for spec in REGISTRY.specs(latest=True) for r in spec.role_ids()} - {"applicant", "system"}
+)
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -95,11 +97,11 @@ class Pages:
 
     def submit(self, code: str, user: str | None = "citizen-1") -> Filed:
         """File a dossier of ``code`` with example answers and sample documents."""
-        spec = REGISTRY.get(code)
+        procedure = self.service.catalogue.procedure(code)
         now = self.clock.now()
-        data = example_payload(spec, today=TODAY)
-        case = self.service.catalogue.pick_case(spec, data, now=now)
-        documents = self.service.catalogue.documents(spec, case, data, now=now)
+        data = example_payload(procedure.form, today=TODAY)
+        case = procedure.pick_case(data, now=now)
+        documents = procedure.documents_for(case, data, now=now)
         files = {k: [Upload(n, b)] for k, (n, b, _) in sample_documents(documents).items()}
         applicant = User(user) if user is not None else None
         return self.service.submit(code, data, files, applicant=applicant)

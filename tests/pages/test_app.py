@@ -12,8 +12,8 @@ from starlette.routing import Mount
 
 import procgen
 from procgen.forms import example_payload
-from procgen.web.testing import HtmlPage, WizardDriver, make_client, sample_documents
-from procgen.web.users import UserDirectory
+from procgen.testing.wizard import HtmlPage, WizardDriver, make_client, sample_documents
+from procgen.web.auth.users import UserDirectory
 from procgen.workflow import ManualClock
 from tests.pages.conftest import PASSWORD, REGISTRY, T0, TODAY, accounts
 
@@ -38,7 +38,7 @@ def test_apply_then_print_the_receipt_then_an_officer_finds_it(
     site: tuple[str, Starlette],
 ) -> None:
     prefix, app = site
-    spec = REGISTRY.get("BQP-NVQS-03")
+    spec = REGISTRY.get("BQP-NVQS-03").spec
     with make_client(app, follow_redirects=False) as client:
         services = client.get(f"{prefix}/services")
         assert services.status_code == 200

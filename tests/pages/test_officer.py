@@ -24,7 +24,7 @@ def test_the_worklist_shows_a_dossier_to_the_roles_acting_on_it_only(
     pages: Pages, code: str
 ) -> None:
     filed = pages.submit(code)
-    spec = REGISTRY.get(code)
+    spec = REGISTRY.get(code).spec
     acting = initial_role(spec, filed.dossier.case_id)
     number = filed.dossier.number
     page = pages.client(acting).get("/dossiers")
@@ -43,7 +43,7 @@ def test_the_worklist_shows_a_dossier_to_the_roles_acting_on_it_only(
 @pytest.mark.parametrize("code", CODES)
 def test_the_dossier_page_offers_exactly_the_allowed_actions(pages: Pages, code: str) -> None:
     filed = pages.submit(code)
-    acting = initial_role(REGISTRY.get(code), filed.dossier.case_id)
+    acting = initial_role(REGISTRY.get(code).spec, filed.dossier.case_id)
     officer = User(acting, frozenset({acting}))
     allowed = {
         c.action.id for c in pages.service.available_actions(filed.dossier.id, officer).allowed
@@ -59,7 +59,7 @@ def test_the_dossier_page_offers_exactly_the_allowed_actions(pages: Pages, code:
 @pytest.mark.parametrize("code", CODES)
 def test_performing_an_action_moves_the_step(pages: Pages, code: str) -> None:
     filed = pages.submit(code)
-    acting = initial_role(REGISTRY.get(code), filed.dossier.case_id)
+    acting = initial_role(REGISTRY.get(code).spec, filed.dossier.case_id)
     client = pages.client(acting)
     step, actions = _first_step(pages, filed.dossier.id)
     accept = next(a for a in actions if a.id == "accept")
@@ -79,7 +79,7 @@ def test_an_action_with_inputs_shows_errors_without_losing_what_was_typed(
     pages: Pages, code: str
 ) -> None:
     filed = pages.submit(code)
-    acting = initial_role(REGISTRY.get(code), filed.dossier.case_id)
+    acting = initial_role(REGISTRY.get(code).spec, filed.dossier.case_id)
     client = pages.client(acting)
     _, actions = _first_step(pages, filed.dossier.id)
     reject = next(a for a in actions if "reason" in a.requires)

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from procgen.service import User
+from procgen.testing.wizard import HtmlPage
 from procgen.web.pages import build_paper
 from procgen.web.pages.dossier import DossierFile
-from procgen.web.testing import HtmlPage
 from tests.pages.conftest import CODES, REGISTRY, Pages, initial_role, walk
 
 LANGS = ["vi", "en"]
@@ -34,7 +34,7 @@ def test_the_receipt_lists_the_documents_and_the_appointment(
     pages: Pages, code: str, lang: str
 ) -> None:
     filed = pages.submit(code)
-    spec = REGISTRY.get(code)
+    spec = REGISTRY.get(code).spec
     role = initial_role(spec, filed.dossier.case_id)
     page = _paper(pages, role, filed.dossier.id, "01", lang)
     text = page.text()
@@ -70,7 +70,7 @@ def test_the_process_control_slip_follows_every_step(pages: Pages, code: str, la
     steps = walk(pages, filed)
     record = pages.service.store.get(filed.dossier.id)
     assert record.outcome is not None, steps
-    role = initial_role(REGISTRY.get(code), filed.dossier.case_id)
+    role = initial_role(REGISTRY.get(code).spec, filed.dossier.case_id)
     page = _paper(pages, role, filed.dossier.id, "05", lang)
     table = page.find_all("table")[0]
     body_rows = [r for r in page.find_all("tr") if table in r.parents][1:]
@@ -101,7 +101,7 @@ def test_a_late_step_is_marked_late_in_words(pages: Pages) -> None:
 @pytest.mark.parametrize("code", CODES)
 def test_the_supplement_request_and_the_refusal(pages: Pages, code: str, lang: str) -> None:
     filed = pages.submit(code)
-    spec = REGISTRY.get(code)
+    spec = REGISTRY.get(code).spec
     role = initial_role(spec, filed.dossier.case_id)
     officer = User(f"{role}", frozenset({role}))
     choices = {

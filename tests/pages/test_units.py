@@ -44,8 +44,8 @@ from procgen.web.pages.worklist import read_filters, worklist_query
 from procgen.workflow import ActionOption, Deadlines, Denial, DenialCode, LiveStatus, Timeliness
 from tests.pages.conftest import REGISTRY, T0, Pages
 
-UAV = REGISTRY.get("BQP-UAV-01")
-ABSENCE = REGISTRY.get("BQP-NVQS-03")
+UAV = REGISTRY.get("BQP-UAV-01").spec
+ABSENCE = REGISTRY.get("BQP-NVQS-03").spec
 
 
 @pytest.mark.parametrize(
@@ -106,7 +106,7 @@ def test_deadlines_in_words_match_the_start_page() -> None:
     assert deadline_text(case.deadline, "vi") == "7 ngày làm việc"
     assert deadline_text(case.deadline, "en") == "7 working days"
     assert deadline_text(None, "vi") == ""
-    admissions = REGISTRY.get("BQP-TSQS-01").effective_cases()[0]
+    admissions = REGISTRY.get("BQP-TSQS-01").spec.effective_cases()[0]
     assert deadline_text(admissions.deadline, "vi") == ""  # a fixed date, not a duration
 
 

@@ -36,9 +36,9 @@ from tests.web.support import (
     registry,
 )
 
-UAV = registry().get("BQP-UAV-01")
-KN = registry().get("BQP-KN-01")
-CS = registry().get("BQP-CS-01")
+UAV = registry().get("BQP-UAV-01").spec
+KN = registry().get("BQP-KN-01").spec
+CS = registry().get("BQP-CS-01").spec
 CITIZEN_USER = User(CITIZEN)
 
 
@@ -63,7 +63,7 @@ def _act(h: Harness, dossier: Any, action: str, role: str, **inputs: Any) -> Any
 def test_dossiers_stay_on_their_procedure_version(database_url: Any) -> None:
     old = build(database_url)
     try:
-        spec = registry().get("BQP-NVQS-01")
+        spec = registry().get("BQP-NVQS-01").spec
         filed = _file(old, spec)
     finally:
         old.close()
@@ -175,7 +175,7 @@ def test_clock_limits_extensions(harness: Harness) -> None:
 
 @SQLITE
 def test_guards_on_inputs_and_stale_versions(harness: Harness) -> None:
-    spec = registry().get("BQP-TSQS-01")
+    spec = registry().get("BQP-TSQS-01").spec
     dossier = _file(harness, spec).dossier.id
     _act(harness, dossier, "accept", "commune_officer")
     _act(harness, dossier, "schedule_health_check", "admissions_secretary")
@@ -254,8 +254,8 @@ def test_worklist_queries(harness: Harness) -> None:
     [
         "procgen.service.records",
         "procgen.service.dossiers",
-        "procgen.web.users",
-        "procgen.web.auth",
+        "procgen.web.auth.users",
+        "procgen.web.auth.backends",
     ],
 )
 def test_docstring_examples(module: str) -> None:

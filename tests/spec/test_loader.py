@@ -279,6 +279,100 @@ def test_problems_come_in_file_order() -> None:
     assert lines == sorted(lines)
 
 
+BIRTH_DATE = "  - {id: birth_date, type: date, label: {vi: Ngày sinh, en: Date of birth}}"
+
+# One shape error each; every spec also gets a reference error and a CEL error further on.
+SHAPE_ERRORS = [
+    pytest.param({"  - id: done\n    label": "  - label"}, "missing-key", id="step-without-id"),
+    pytest.param({"    status: 10": "    status: 42"}, "invalid-value", id="step-status"),
+    pytest.param(
+        {
+            "{id: full_name, type: text, label: {vi: Họ tên, en: Full name}, required: true}": (
+                "{id: full_name, type: text, required: true}"
+            )
+        },
+        "missing-key",
+        id="field-without-label",
+    ),
+    pytest.param({"required: true}": "required: maybe}"}, "wrong-type", id="field-attribute"),
+    pytest.param(
+        {
+            "      - {id: phone, type: phone, label: {vi: Điện thoại, en: Phone}}": (
+                "      - {id: phone, type: phone}"
+            )
+        },
+        "missing-key",
+        id="nested-field",
+    ),
+    pytest.param(
+        {"  - {id: officer, label: {vi: Cán bộ, en: Officer}}": "  - {id: officer, label: 5}"},
+        "wrong-type",
+        id="role-label",
+    ),
+    pytest.param(
+        {"deadline: 3 working days": "deadline: 3 wrking days"}, "bad-duration", id="deadline"
+    ),
+]
+
+
+@pytest.mark.parametrize(("shape", "code"), SHAPE_ERRORS)
+def test_shape_errors_do_not_hide_reference_and_condition_errors(
+    shape: dict[str, str], code: str
+) -> None:
+    text = spec_text(
+        {
+            **shape,
+            "to: done": "to: dnoe",
+            BIRTH_DATE: BIRTH_DATE[:-1] + ", when: 'full_nam != \"\"'}",
+        }
+    )
+    found = {(d.code, d.line) for d in errors(text)}
+    [shape_line] = {line for kind, line in found if kind == code}
+    assert found == {(code, shape_line), ("unknown-step", 23), ("cel-unknown-name", 11)}
+
+
+def test_a_condition_is_checked_against_a_field_with_a_shape_error() -> None:
+    # The field without a label stands in for itself: conditions naming it are fine, the
+    # unknown name next to it is not, and the rule's own condition is still checked.
+    text = spec_text(
+        {"type: text, label: {vi: Họ tên, en: Full name}, required: true}": "type: text}"},
+        append="rules:\n  - {check: 'full_name != \"\" && agee > 1', message: x}\n",
+    )
+    found = [(d.code, d.message) for d in errors(text)]
+    assert [code for code, _ in found] == ["missing-key", "cel-unknown-name"]
+    assert "'agee'" in found[1][1]
+
+
+def test_items_after_a_pruned_item_keep_their_locations() -> None:
+    text = spec_text(
+        append=(
+            "pages:\n"
+            "  - {id: p1, fields: [full_name, nme]}\n"
+            "  - {id: p2, title: T, fields: [birth_date, full_name]}\n"
+            "  - {id: p3, title: U, fields: [aplicant]}\n"
+        )
+    )
+    found = [(d.code, d.line, d.loc) for d in errors(text)]
+    assert found == [
+        ("missing-key", 29, ("pages", 0, "title")),
+        ("unknown-field", 29, ("pages", 0, "fields", 1)),
+        ("duplicate-id", 30, ("pages", 1, "fields", 1)),
+        ("unknown-field", 31, ("pages", 2, "fields", 0)),
+    ]
+
+
+def test_a_real_omission_is_reported_with_the_shape_errors() -> None:
+    text = spec_text({"deadline: 3 working days\n": "", "level: commune": "level: comune"})
+    assert [d.code for d in errors(text)] == ["missing-deadline", "invalid-value"]
+
+
+def test_what_the_pruning_removed_is_not_reported_as_missing() -> None:
+    text = spec_text(
+        {GROUP_FIELDS: "    fields: 5\n", "deadline: 3 working days": "deadline: 3 wrking days"}
+    )
+    assert [d.code for d in errors(text)] == ["bad-duration", "wrong-type"]
+
+
 def test_block_scalar_condition_points_inside_the_expression() -> None:
     text = spec_text(
         {

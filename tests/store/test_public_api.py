@@ -19,17 +19,6 @@ MODULES = sorted(
 )
 
 
-def test_all_is_sorted_and_importable() -> None:
-    names = procgen.store.__all__
-
-    def kind(name: str) -> tuple[int, str]:  # ruff's order: CONSTANTS, Classes, functions
-        return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
-
-    assert list(names) == sorted(names, key=kind)
-    for name in names:
-        assert hasattr(procgen.store, name), name
-
-
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples_run(name: str) -> None:
     module = importlib.import_module(name)

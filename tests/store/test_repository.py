@@ -28,7 +28,7 @@ from procgen.store import (
     VersionConflict,
     parse_number,
 )
-from procgen.workflow import Actor, DossierClock, TransitionEvent
+from procgen.workflow import Actor, CaseDeadlines, TransitionEvent
 from tests.store.conftest import (
     AGENCY,
     APPLICANT,
@@ -329,7 +329,7 @@ def test_history_replays_on_the_legal_clock(store: DossierStore) -> None:
     history = store.history(dossier.id)
     assert [entry.at for entry in history] == [T0 + HOUR, T0 + 2 * HOUR, T0 + 26 * HOUR]
     assert history[0].transition == recorded[0]
-    timeline = DossierClock(CASE).replay(dossier.received_at, history, channel=dossier.channel)
+    timeline = CaseDeadlines(CASE).replay(dossier.received_at, history, channel=dossier.channel)
     assert timeline.step == store.get(dossier.id).step == "review"
     assert len(timeline.pauses) == 1
     assert timeline.pauses[0].start == T0 + 2 * HOUR

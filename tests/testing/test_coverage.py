@@ -302,7 +302,7 @@ def harness(database_url: sa.URL) -> Iterator[Harness]:  # noqa: F811 (the fixtu
     built.close()
 
 
-NVQS = registry().get("BQP-NVQS-03")
+NVQS = registry().get("BQP-NVQS-03").spec
 RECEPTION, COMMANDER = officer("reception"), officer("commander")
 
 
@@ -453,7 +453,7 @@ def test_a_run_through_the_api(harness: Harness) -> None:
 
 @SQLITE
 def test_an_older_version_gets_its_own_row(harness: Harness) -> None:
-    spec = registry().get("BQP-NVQS-01")
+    spec = registry().get("BQP-NVQS-01").spec
     response = harness.submit(spec, example_payload(spec, today=NOW.date()))
     assert response.status_code == 201, response.text
     text = (DEFINITIONS / "nvqs-dang-ky-lan-dau.yaml").read_text(encoding="utf-8")

@@ -19,13 +19,12 @@ import sqlalchemy as sa
 from starlette.applications import Starlette
 
 import procgen
-from procgen.forms import validate_payload
 from procgen.registry import Registry
 from procgen.service import DossierService
 from procgen.spec.inputs import BUILTIN_INPUTS
 from procgen.spec.models import BUILTIN_ROLES, Action, ProcedureSpec
-from procgen.web.testing import make_client, sample_documents
-from procgen.web.users import Account, UserDirectory, hash_password, hash_token
+from procgen.testing.wizard import make_client, sample_documents
+from procgen.web.auth.users import Account, UserDirectory, hash_password, hash_token
 from procgen.workflow import ManualClock
 from tests.conftest import DEFINITIONS
 
@@ -105,11 +104,11 @@ class Harness:
     def documents(self, spec: ProcedureSpec, data: dict[str, Any]) -> dict[str, Any]:
         """A sample file for each document the dossier's case asks for, given ``data``."""
         now = self.clock.now()
-        cleaned = validate_payload(spec, data, today=self.service.today(now), now=now).cleaned
+        procedure = self.service.catalogue.procedure(spec.code, spec.version)
+        cleaned = procedure.validate(data, today=self.service.today(now), now=now).cleaned
         assert cleaned is not None, "the payload must be valid"
-        catalogue = self.service.catalogue
-        case = catalogue.pick_case(spec, cleaned, now=now)
-        found = catalogue.documents(spec, case, cleaned, now=now)
+        case = procedure.pick_case(cleaned, now=now)
+        found = procedure.documents_for(case, cleaned, now=now)
         return {
             doc_id: file_json(name, data)
             for doc_id, (name, data, _) in sample_documents(found).items()
@@ -135,7 +134,8 @@ def build(
     reg = registry_ or registry()
     engine = procgen.store.create_engine_for(database_url, pool_size=5, max_overflow=60)
     app = procgen.create_app(
-        reg, engine=engine, users=directory(reg), clock=clock, storage=options.pop("storage", None)
+        reg, engine=engine, users=directory(reg.specs()), clock=clock,
+        storage=options.pop("storage", None)
         or _tmp_storage(), **options,
     )  # fmt: skip
     return Harness(app, make_client(app), app.state.procgen_service, clock)

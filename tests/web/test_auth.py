@@ -17,9 +17,9 @@ from starlette.requests import HTTPConnection
 import procgen
 from procgen.errors import ConfigurationError
 from procgen.service import User
-from procgen.web.auth import AuthBackend, DevAuth, SessionCookies, StarletteBackend
-from procgen.web.testing import make_client
-from procgen.web.users import (
+from procgen.testing.wizard import make_client
+from procgen.web.auth.backends import AuthBackend, DevAuth, SessionCookies, StarletteBackend
+from procgen.web.auth.users import (
     UserDirectory,
     hash_password,
     hash_token,

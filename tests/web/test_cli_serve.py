@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from procgen.cli import app
 from procgen.store import current_revision, head_revision, upgrade
+from procgen.testing.wizard import make_client
+from procgen.web.auth.users import read_accounts
 from procgen.web.serving import ServeSettings, app_from_env, default_definitions, prepare_database
-from procgen.web.testing import make_client
-from procgen.web.users import read_accounts
 from tests.conftest import DEFINITIONS
 
 runner = CliRunner()

@@ -21,7 +21,7 @@ ROUNDS = 20
 
 
 def test_fifty_concurrent_actions_twenty_rounds(harness: Harness) -> None:
-    spec = registry().get("BQP-CS-01")
+    spec = registry().get("BQP-CS-01").spec
     case = spec.effective_cases()[0]
     steps = {s.id: s for s in case.steps}
     staff = harness.api("all-staff")

@@ -47,7 +47,7 @@ from procgen.forms import example_payload
 from procgen.store import DossierStore, FileStorage, create_engine_for
 from procgen.store.numbering import parse_number
 from procgen.store.tables import daily_sequences, dossiers
-from procgen.web.users import Account, hash_token, write_accounts
+from procgen.web.auth.users import Account, hash_token, write_accounts
 from tests.conftest import DEFINITIONS
 from tests.web.support import registry
 
@@ -232,7 +232,7 @@ def served(tmp_path: Path, database_url: sa.URL) -> Iterator[Server]:
 
 
 def test_acknowledged_submissions_survive_sigkill(served: Server, database_url: sa.URL) -> None:
-    spec = registry().get(CODE)
+    spec = registry().get(CODE).spec
     today = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
     payload = example_payload(spec, today=today)
     counter = itertools.count(1)

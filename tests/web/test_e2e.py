@@ -17,7 +17,7 @@ import pytest
 
 from procgen.forms import example_payload, validate_payload
 from procgen.spec.models import Action, ProcedureSpec, ResolvedCase
-from procgen.workflow import DossierClock
+from procgen.workflow import CaseDeadlines
 from tests.web.support import (
     CITIZEN,
     NOW,
@@ -72,7 +72,7 @@ def paths(case: ResolvedCase) -> dict[str, list[Edge]]:
 
 
 def _payload(code: str, overrides: dict[str, Any]) -> tuple[ProcedureSpec, dict[str, Any]]:
-    spec = registry().get(code)
+    spec = registry().get(code).spec
     payload = example_payload(spec, today=NOW.date()) | overrides
     assert validate_payload(spec, payload, today=NOW.date()).ok
     return spec, payload
@@ -116,7 +116,7 @@ def _walk(
     cleaned = validate_payload(spec, payload, today=NOW.date()).cleaned
     assert cleaned is not None
     case = next(c for c in spec.effective_cases() if c.id == filed["case"])
-    reading = DossierClock(case).start(NOW, channel="online", data=cleaned).read(NOW)
+    reading = CaseDeadlines(case).start(NOW, channel="online", data=cleaned).read(NOW)
     expected_due = (
         reading.legal_due.isoformat().replace("+00:00", "Z") if reading.legal_due else None
     )
@@ -174,9 +174,10 @@ def test_every_outcome_through_the_api(
     harness: Harness, code: str, overrides: dict[str, Any]
 ) -> None:
     spec, payload = _payload(code, overrides)
-    case = harness.service.catalogue.pick_case(
-        spec, validate_payload(spec, payload, today=NOW.date()).cleaned or {}, now=NOW
-    )
+    procedure = harness.service.catalogue.procedure(spec.code, spec.version)
+    case = procedure.pick_case(
+        procedure.validate(payload, today=NOW.date()).cleaned or {}, now=NOW
+    ).case
     outcomes = paths(case)
     finals = {s.id for s in case.steps if s.final}
     assert set(outcomes) == finals, f"unreachable final steps: {finals - set(outcomes)}"

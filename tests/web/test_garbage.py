@@ -84,7 +84,7 @@ QUERIES = [
 def garbage_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Harness, str]]:
     path = tmp_path_factory.mktemp("garbage") / "g.sqlite3"
     h = build(f"sqlite:///{path}", create_schema=True)
-    spec = registry().get("BQP-NVQS-03")
+    spec = registry().get("BQP-NVQS-03").spec
     filed = h.submit(spec, example_payload(spec, today=NOW.date()))
     assert filed.status_code == 201
     yield h, filed.json()["id"]

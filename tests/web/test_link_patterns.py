@@ -7,8 +7,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route, Router
 
-from procgen.web import representation
-from procgen.web.testing import make_client
+from procgen.testing.wizard import make_client
+from procgen.web.api import representation
 
 
 def _app() -> tuple[Starlette, list[dict[str, str]]]:

@@ -1,6 +1,6 @@
 """The one fixture factory of the legal-clock tests: dossiers of bundled or hand-made cases.
 
-A :class:`Dossier` couples a case's :class:`StateMachine` and :class:`DossierClock` with one
+A :class:`Dossier` couples a case's :class:`StateMachine` and :class:`CaseDeadlines` with one
 dossier's :class:`Timeline`, and takes actions the way the service does: ask the machine with
 the timeline's limits, then record the transition.
 """
@@ -20,9 +20,9 @@ from procgen.spec.text import Text
 from procgen.workflow import (
     ActionOption,
     Actor,
+    CaseDeadlines,
     ClockReading,
     Deadlines,
-    DossierClock,
     StateMachine,
     Timeline,
     Transition,
@@ -92,7 +92,7 @@ class Dossier:
 
     case: ResolvedCase
     machine: StateMachine
-    clock: DossierClock
+    clock: CaseDeadlines
     timeline: Timeline
     data: dict[str, Any] = field(default_factory=dict)
     actor: Actor = field(default_factory=lambda: Actor(frozenset()))
@@ -186,7 +186,7 @@ def dossier(
             {s.role for s in resolved.steps if s.role}
             | {a.role for s in resolved.steps for a in s.actions if a.role}
         )
-    clock = DossierClock(resolved, deadlines)
+    clock = CaseDeadlines(resolved, deadlines)
     return Dossier(
         case=resolved,
         machine=StateMachine(resolved),

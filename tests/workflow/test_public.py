@@ -1,9 +1,10 @@
-"""The public surface of procgen.workflow: a curated, sorted ``__all__`` whose names exist."""
+"""The public surface of procgen.workflow (sorting and existence: tests/test_public_api.py)."""
 
 from __future__ import annotations
 
 import doctest
 import importlib
+import os
 import pkgutil
 import re
 
@@ -15,20 +16,6 @@ import procgen.workflow.machine
 MODULES = sorted(
     m.name for m in pkgutil.iter_modules(procgen.workflow.__path__) if m.name != "__main__"
 )
-
-
-def isort_key(name: str) -> tuple[int, str]:
-    """Ruff's RUF022 order: CONSTANTS, then Classes, then functions; each alphabetical."""
-    kind = 0 if name.isupper() else 1 if name[0].isupper() else 2
-    return kind, name
-
-
-def test_all_is_sorted_and_importable() -> None:
-    names = procgen.workflow.__all__
-    assert list(names) == sorted(names, key=isort_key)
-    assert len(set(names)) == len(names)
-    for name in names:
-        assert hasattr(procgen.workflow, name), name
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -44,7 +31,6 @@ def test_every_public_name_of_every_module_is_reexported(module: str) -> None:
         own = [name for name in own if name != "REGENERATE"]
     missing = sorted(set(own) - exported - {"BUILTIN_INPUTS"})
     assert missing == [], f"procgen.workflow does not export {missing} from {module}"
-    assert list(loaded.__all__) == sorted(loaded.__all__, key=isort_key)
 
 
 def test_nothing_private_is_exported() -> None:
@@ -57,8 +43,11 @@ def test_the_machine_module_still_offers_what_moved_out() -> None:
     assert "BUILTIN_INPUTS" in procgen.workflow.machine.__all__
 
 
+@pytest.mark.skipif(
+    "MUTANT_UNDER_TEST" in os.environ, reason="mutmut's instrumented copies are much longer"
+)
 def test_modules_stay_small() -> None:
-    # STYLE.md: one concept per module, about 100–400 lines.
+    # One concept per module, about 100–400 lines (docs/architecture.md).
     for module in MODULES:
         path = importlib.import_module(f"procgen.workflow.{module}").__file__
         assert path is not None

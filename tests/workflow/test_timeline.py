@@ -18,8 +18,8 @@ import pytest
 
 from procgen.errors import ConfigurationError
 from procgen.workflow import (
+    CaseDeadlines,
     DenialCode,
-    DossierClock,
     Expiry,
     ExtensionLimitError,
     HistoryEntry,
@@ -440,7 +440,7 @@ def test_replay_rebuilds_the_same_timeline() -> None:
     to_province_review(d)
     d.act("apologise", vn(2026, 3, 5, 10), new_appointment=date(2026, 3, 16))
     d.act("request_supplement", vn(2026, 3, 6, 9))
-    clock = DossierClock(d.case)
+    clock = CaseDeadlines(d.case)
     rebuilt = clock.replay(
         vn(2026, 2, 12, 10),
         [HistoryEntry(at, t) for at, t in d.history],
@@ -448,7 +448,7 @@ def test_replay_rebuilds_the_same_timeline() -> None:
     )
     assert rebuilt == d.timeline
     assert rebuilt.read(vn(2026, 3, 20)) == d.read(vn(2026, 3, 20))
-    assert repr(clock) == "<DossierClock default: deadline 12 working days>"
+    assert repr(clock) == "<CaseDeadlines default: deadline 12 working days>"
 
 
 def test_record_refuses_what_cannot_have_happened() -> None:
@@ -464,7 +464,7 @@ def test_record_refuses_what_cannot_have_happened() -> None:
     with pytest.raises(TimelineError, match="has ended in step 'withdrawn'"):
         d.timeline.record(accept, at=vn(2025, 10, 6, 13))
     wrong = d.machine.apply("review", "submit", d.actor, {})
-    other = DossierClock(make_case({"id": "review", "role": "officer"}))
+    other = CaseDeadlines(make_case({"id": "review", "role": "officer"}))
     with pytest.raises(UnknownStepError, match="unknown step 'signing'"):
         other.start(vn(2025, 10, 6)).record(wrong, at=vn(2025, 10, 6, 1))
     assert issubclass(TimelineError, WorkflowError)

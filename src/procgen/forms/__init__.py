@@ -1,6 +1,7 @@
 """Forms: the payload of a procedure as a pydantic model and a JSON Schema, validated for real.
 
-From a :class:`~procgen.spec.models.ProcedureSpec` this package generates, once per version:
+From a :class:`~procgen.spec.models.ProcedureSpec` this package compiles a :class:`CompiledForm`
+(:func:`compile_form`; :func:`procgen.compile` does it once per procedure version), and from it:
 
 - :func:`payload_model`: the pydantic model of the payload (nested groups, lists, strict types);
 - :func:`payload_schema`: the JSON Schema 2020-12 of the same payload;
@@ -18,12 +19,13 @@ the built-in ones); ``examples/custom_field_type.py`` adds one.
     False
 """
 
-from procgen.forms.examples import example_payload
+from procgen.forms._examples import example_payload
+from procgen.forms._messages import FieldError, field_message
+from procgen.forms._model import CompiledForm, compile_form, error_check, form_of, payload_model
+from procgen.forms._posts import from_form
+from procgen.forms._schema import payload_schema
+from procgen.forms._validate import FormResult, validate_payload, visible
 from procgen.forms.identifiers import Address, communes, provinces
-from procgen.forms.messages import FieldError
-from procgen.forms.model import error_check, payload_model
-from procgen.forms.posts import from_form
-from procgen.forms.schema import payload_schema
 from procgen.forms.types import (
     FieldType,
     FieldTypeRegistry,
@@ -31,18 +33,21 @@ from procgen.forms.types import (
     invalid,
     string_type,
 )
-from procgen.forms.validate import FormResult, validate_payload, visible
 
 __all__ = [
     "Address",
+    "CompiledForm",
     "FieldError",
     "FieldType",
     "FieldTypeRegistry",
     "FormResult",
     "communes",
+    "compile_form",
     "default_field_types",
     "error_check",
     "example_payload",
+    "field_message",
+    "form_of",
     "from_form",
     "invalid",
     "payload_model",

@@ -1,7 +1,7 @@
 """The identifiers Vietnamese citizens type: personal ID, phone, tax code, email, address.
 
 Each has pure functions (usable without pydantic) and a :class:`~procgen.forms.types.FieldType`.
-Formats follow DOMAIN.md section 6:
+Formats follow docs/domain.md §7 and §8:
 
 - **personal identification number** (số định danh cá nhân, the CCCD number): 12 digits; the
   first three are the *old* 63-province code of the place where the birth was registered, the
@@ -11,10 +11,10 @@ Formats follow DOMAIN.md section 6:
 - **tax code** (mã số thuế): 10 digits with a check digit, 13 digits (10 + a 3-digit branch,
   stored ``0101234567-001``), or, from 1 July 2025, an individual's 12-digit personal ID;
 - **address**: ``{province, commune, street}`` in the two-level units of 1 July 2025 (in
-  :mod:`procgen.forms.addresses`; its names are importable from here too).
+  :mod:`procgen.forms._addresses`; its names are importable from here too).
 
 The usual forms (``001206123456``, ``0912345678``, ``+84912345678``, an email address) are
-checked by native fast paths (:mod:`procgen.forms.native`), the others by the validators here.
+checked by native fast paths (:mod:`procgen.forms._native`), the others by the validators here.
 
     >>> normalise_phone("0912.345.678")
     '+84912345678'
@@ -35,15 +35,25 @@ from pydantic import AfterValidator, Strict, StringConstraints
 from pydantic_core import core_schema
 from pydantic_core.core_schema import CoreSchema
 
-from procgen.forms.addresses import Address, address_type, commune, communes, province, provinces
-from procgen.forms.native import python_end
+from procgen.forms._addresses import Address, commune, communes, province, provinces
+from procgen.forms._addresses import address_type as _address_type
+from procgen.forms._native import python_end as _python_end
 from procgen.forms.types import FieldType, invalid, search
 from procgen.spec.models import Field
 
 __all__ = [
     "BIRTH_DATE_NAMES",
+    "CITIZEN_ID_PATTERN",
     "CITIZEN_ID_PROVINCES",
+    "EMAIL_MAX_LENGTH",
+    "EMAIL_PATTERN",
+    "PHONE_PATTERN",
+    "RUST_CITIZEN_ID",
+    "RUST_PHONE_E164",
+    "RUST_PHONE_NATIONAL",
+    "TAX_CODE_PATTERN",
     "Address",
+    "check_birth_date",
     "citizen_id_birth_digits",
     "commune",
     "communes",
@@ -136,7 +146,7 @@ def check_birth_date(number: str, born: dt.date, field: str) -> None:
             year=born.year,
             male=male[0],
             female=female[0],
-            yy=male[1:],
+            yy=f"{born.year % 100:02d}",  # also when no century digit fits (before 1900)
         )
 
 
@@ -231,7 +241,7 @@ def _phone_fast(field: Field) -> CoreSchema:
 
 def _email_fast(field: Field) -> CoreSchema:
     return core_schema.str_schema(
-        strict=True, max_length=EMAIL_MAX_LENGTH, pattern=python_end(EMAIL_PATTERN.pattern)
+        strict=True, max_length=EMAIL_MAX_LENGTH, pattern=_python_end(EMAIL_PATTERN.pattern)
     )
 
 
@@ -309,5 +319,5 @@ def identifier_types() -> list[FieldType]:
             example=lambda field, variant: "nguyenvanan@example.com",
             fast=_email_fast,
         ),
-        address_type(),
+        _address_type(),
     ]

@@ -35,10 +35,18 @@ from procgen.errors import ConfigurationError
 from procgen.spec.models import Field
 
 __all__ = [
+    "NESTED_TYPES",
+    "NOT_BLANK",
+    "VIETNAM_TZ",
     "FieldType",
     "FieldTypeRegistry",
+    "anchored",
+    "date_bound",
     "default_field_types",
     "invalid",
+    "json_number",
+    "number_bound",
+    "search",
     "string_type",
 ]
 
@@ -149,7 +157,7 @@ class FieldType:
             subset of what ``annotation`` accepts and gives the same value for it (``None``
             for a field it cannot serve); the model tries it before the annotation, which
             stays the definition of the type and gives every error (see
-            :mod:`procgen.forms.native`).
+            :mod:`procgen.forms._native`).
     """
 
     name: str
@@ -309,8 +317,8 @@ def string_type(
 
 def default_field_types() -> FieldTypeRegistry:
     """A new registry holding the built-in field types (every call builds a new one)."""
+    from procgen.forms._scalars import scalar_types
     from procgen.forms.identifiers import identifier_types
-    from procgen.forms.scalars import scalar_types
 
     nested = [
         FieldType(

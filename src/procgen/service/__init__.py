@@ -15,7 +15,7 @@ Its errors (:mod:`procgen.service.errors`) map one-to-one onto HTTP statuses. Se
 ``docs/api.md`` for the REST API built on it.
 """
 
-from procgen.service.catalogue import Catalogue, CompiledCase
+from procgen.service.catalogue import Catalogue
 from procgen.service.dossiers import FIELD_FILES, DossierService
 from procgen.service.errors import (
     Busy,
@@ -46,7 +46,6 @@ __all__ = [
     "Actions",
     "Busy",
     "Catalogue",
-    "CompiledCase",
     "Conflict",
     "DossierService",
     "DossierView",

@@ -4,7 +4,7 @@ Every action follows the same path, and writes in one transaction at the end:
 
 1. load the dossier the caller may see, and refuse at once if ``If-Match`` names another
    version (409);
-2. replay its legal clock from the stored history (:meth:`DossierClock.replay`) and read
+2. replay its legal clock from the stored history (:meth:`CaseDeadlines.replay`) and read
    what the clock allows now (:meth:`Timeline.limits`);
 3. ask the state machine (:meth:`StateMachine.apply`, with the limits): role, clock, inputs,
    guard; a refusal becomes 403, 404, 409 or 422 (see :func:`refusal`);
@@ -23,11 +23,11 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from procgen.forms import FieldError
-from procgen.forms.messages import render
+from procgen.files import MIME_TYPES, clean_filename, sniff
+from procgen.forms import FieldError, field_message
+from procgen.procedure import CompiledCase
 from procgen.service import documents as files_
 from procgen.service.base import ServiceBase
-from procgen.service.catalogue import CompiledCase
 from procgen.service.errors import Conflict, Forbidden, Invalid, NotFound
 from procgen.service.records import ActionChoice, Actions, DossierView, Expired, Upload, User
 from procgen.spec.inputs import BUILTIN_INPUTS
@@ -41,7 +41,6 @@ from procgen.store import (
     WorklistFilter,
 )
 from procgen.store import NotFound as StoreNotFound
-from procgen.web.uploads import MIME_TYPES, clean_filename, sniff
 from procgen.workflow import (
     ActionNotAllowedError,
     DenialCode,
@@ -76,9 +75,9 @@ class ActingMixin(ServiceBase):
         caller = self.signed_in(user)
         record, compiled, staff = self.visible(dossier_id, caller)
         now = self.clock.now()
-        data = self.catalogue.typed(compiled.spec, record.data)
+        data = compiled.procedure.typed(record.data)
         timeline = self._timeline(record, compiled, data)
-        actor = self.actor(caller, record, compiled.spec)
+        actor = self.actor(caller, record, compiled.procedure)
         options = compiled.machine.available(
             record.step, actor, data, today=self.today(now), now=now, limits=timeline.limits(now)
         )
@@ -128,7 +127,7 @@ class ActingMixin(ServiceBase):
         if if_match_version is not None and record.version != if_match_version:
             raise _stale(record, if_match_version)
         now = self.clock.now()
-        data = self.catalogue.typed(compiled.spec, record.data)
+        data = compiled.procedure.typed(record.data)
         timeline = self._timeline(record, compiled, data)
         at = max(now, timeline.last_at)  # never before the last event (clocks of processes)
         declared = next(
@@ -141,7 +140,7 @@ class ActingMixin(ServiceBase):
             sent = uploads.get(name)
             if sent:  # refer to the file the way forms refer to files: {id, name, size, type}
                 given[name] = _reference(sent[0])
-        actor = self.actor(caller, record, compiled.spec)
+        actor = self.actor(caller, record, compiled.procedure)
         try:
             transition = compiled.machine.apply(
                 record.step, action, actor, data, given,
@@ -188,9 +187,7 @@ class ActingMixin(ServiceBase):
     def _expire(self, record: DossierRecord, now: dt.datetime) -> Expired | None:
         try:
             compiled = self.compiled(record)
-            timeline = self._timeline(
-                record, compiled, self.catalogue.typed(compiled.spec, record.data)
-            )
+            timeline = self._timeline(record, compiled, compiled.procedure.typed(record.data))
             expiry = timeline.expiry(now)
             if expiry is None:
                 return None
@@ -213,7 +210,7 @@ class ActingMixin(ServiceBase):
                 code="version_conflict",
             )
         try:
-            return compiled.clock.replay(
+            return compiled.deadlines.replay(
                 record.received_at, history, channel=record.channel, data=data
             )
         except TimelineError as exc:  # pragma: no cover - the store only keeps valid histories
@@ -236,7 +233,7 @@ class ActingMixin(ServiceBase):
             if not sent:
                 if name in given:  # a name typed instead of a file
                     label = field.label.get(locale)
-                    message = render("required.file", locale, label)
+                    message = field_message("required.file", locale, label)
                     errors.append(FieldError(("inputs", name), "required", message))
                 continue
             if len(sent) > 1:
@@ -248,7 +245,7 @@ class ActingMixin(ServiceBase):
             except Invalid as exc:
                 errors.extend(exc.errors)
         if uploads:
-            documents = self.catalogue.documents(compiled.spec, compiled.case, data, now=now)
+            documents = compiled.procedure.documents_for(compiled, data, now=now)
             try:
                 accepted += files_.check_documents(documents, uploads, locale=locale, require=False)
             except Invalid as exc:
@@ -316,11 +313,11 @@ def refusal(
             kind = _PROBLEM_CODES[problem.code]
             message = problem.message
             if kind == "required":
-                message = render(
+                message = field_message(
                     "required.file" if field and field.type == "file" else "required", locale, label
                 )
             elif kind == "unknown":
-                message = render("unknown", locale, problem.input)
+                message = field_message("unknown", locale, problem.input)
             errors.append(FieldError(("inputs", problem.input), kind, message))
         return Invalid(errors)
     if code is DenialCode.GUARD_FALSE or code is DenialCode.GUARD_ERROR:

@@ -19,11 +19,11 @@ import uuid
 from dataclasses import replace
 
 from procgen.forms import FieldTypeRegistry
+from procgen.procedure import CompiledCase, Procedure
 from procgen.registry import Registry
-from procgen.service.catalogue import Catalogue, CompiledCase
+from procgen.service.catalogue import Catalogue
 from procgen.service.errors import Busy, NotFound, Unauthenticated
 from procgen.service.records import DossierView, User
-from procgen.spec.models import ProcedureSpec
 from procgen.store import (
     AttachmentStorage,
     DossierRecord,
@@ -65,8 +65,10 @@ class ServiceBase:
         self.store = store
         self.storage = storage
         self.clock: Clock = clock or SystemClock()
-        self.deadlines = deadlines or Deadlines()
-        self.catalogue = Catalogue(registry, self.deadlines, field_types=field_types)
+        if deadlines is not None or field_types is not None:
+            registry = registry.recompiled(calendar=deadlines, field_types=field_types)
+        self.catalogue = Catalogue(registry)
+        self.deadlines = registry.deadlines
         self.anonymous_submissions = anonymous_submissions
 
     @property
@@ -91,14 +93,16 @@ class ServiceBase:
 
     # ------------------------------------------------------------------ access
 
-    def is_staff(self, user: User | None, spec: ProcedureSpec) -> bool:
-        """Whether ``user`` holds one of ``spec``'s officer roles."""
-        return user is not None and bool(user.roles & self.catalogue.staff_roles(spec))
+    @staticmethod
+    def is_staff(user: User | None, procedure: Procedure) -> bool:
+        """Whether ``user`` holds one of ``procedure``'s officer roles."""
+        return user is not None and bool(user.roles & procedure.staff_roles)
 
-    def actor(self, user: User, record: DossierRecord, spec: ProcedureSpec) -> Actor:
+    @staticmethod
+    def actor(user: User, record: DossierRecord, procedure: Procedure) -> Actor:
         """``user`` acting on ``record``: their roles in the procedure, and ``applicant`` on
         their own dossier."""
-        roles = set(user.roles & self.catalogue.staff_roles(spec))
+        roles = set(user.roles & procedure.staff_roles)
         if record.applicant.user_id is not None and record.applicant.user_id == user.id:
             roles.add("applicant")
         return Actor(frozenset(roles), user.id)
@@ -122,7 +126,7 @@ class ServiceBase:
         caller = self.signed_in(user)
         record = self.record(dossier_id)
         compiled = self.compiled(record)
-        staff = self.is_staff(caller, compiled.spec)
+        staff = self.is_staff(caller, compiled.procedure)
         own = record.applicant.user_id is not None and record.applicant.user_id == caller.id
         if not (staff or own):
             raise NotFound(f"no dossier {dossier_id}")
@@ -143,8 +147,7 @@ class ServiceBase:
 
     def compiled(self, record: DossierRecord) -> CompiledCase:
         """The case the dossier runs on, at the procedure version it was filed under."""
-        spec = self.catalogue.spec(record.procedure_code, record.procedure_version)
-        return self.catalogue.compiled(spec, record.case_id)
+        return self.catalogue.case(record.procedure_code, record.procedure_version, record.case_id)
 
     def view(
         self,

@@ -1,13 +1,11 @@
-"""The procedures a service runs, compiled once: cases, state machines, clocks, roles.
+"""The procedures a service runs, as the service asks about them.
 
-:class:`Catalogue` wraps a :class:`~procgen.registry.Registry` (every version of every
-procedure: a dossier stays on the version it was filed under) and the deployment's
-:class:`~procgen.workflow.Deadlines`. It answers the questions the service asks of specs:
+:class:`Catalogue` wraps a :class:`~procgen.registry.Registry` of compiled procedures (every
+version of every procedure: a dossier stays on the version it was filed under). The compiled
+:class:`~procgen.procedure.Procedure` answers what one version is (cases, documents, state
+machines, deadlines, the payload); the catalogue answers what the service needs across them:
 
-- which case a payload falls in (the first whose ``when`` holds, as the form pages decide);
-- which documents that case asks for, given the answers;
-- the :class:`~procgen.workflow.StateMachine` and :class:`~procgen.workflow.DossierClock` of a
-  case, built once per procedure version;
+- a procedure version or a dossier's case, as the service's :class:`NotFound`;
 - which steps a set of roles can act in, across every version (the worklist), and which steps
   expire on their own (the expiry worker);
 - who the applicant is, read from the answers.
@@ -15,131 +13,68 @@ procedure: a dossier stays on the version it was filed under) and the deployment
 
 from __future__ import annotations
 
-import datetime as dt
-import threading
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from pydantic import ValidationError
-
-from procgen.expr import ExprError, Expression, compile_expr
-from procgen.forms import FieldTypeRegistry, payload_model
-from procgen.registry import Registry
+from procgen.forms import FieldTypeRegistry
+from procgen.procedure import CompiledCase, Procedure, UnknownCase
+from procgen.registry import Registry, UnknownProcedure
 from procgen.service.errors import NotFound
-from procgen.spec.models import BUILTIN_ROLES, Document, Field, ProcedureSpec, ResolvedCase
+from procgen.spec.models import Field, ProcedureSpec
 from procgen.store import Applicant, StepRef
-from procgen.workflow import Deadlines, DossierClock, StateMachine
+from procgen.workflow import Deadlines
 
-__all__ = ["Catalogue", "CompiledCase"]
+__all__ = ["Catalogue"]
 
 _NAME_FIELDS = ("applicant_name", "full_name", "name", "ho_ten")
 _SUBJECT_TYPES = ("citizen_id", "tax_code")
 _CONTACT_TYPES = ("phone", "email")
 
 
-@dataclass(frozen=True)
-class CompiledCase:
-    """One case of one procedure version, with its state machine and legal clock."""
-
-    spec: ProcedureSpec
-    case: ResolvedCase
-    machine: StateMachine
-    clock: DossierClock
-
-
 class Catalogue:
-    """Compiled procedures (see the module docstring).
+    """The service's view of a registry (see the module docstring).
 
     Args:
-        registry: every version of every procedure the service runs.
-        deadlines: the deployment's counting rules (calendar, due-soon threshold).
-        field_types: the deployment's field types.
+        registry: every version of every procedure the service runs, compiled.
     """
 
-    def __init__(
-        self,
-        registry: Registry,
-        deadlines: Deadlines,
-        *,
-        field_types: FieldTypeRegistry | None = None,
-    ) -> None:
+    def __init__(self, registry: Registry) -> None:
         self.registry = registry
-        self.deadlines = deadlines
-        self.field_types = field_types
-        self._compiled: dict[tuple[str, int, str], CompiledCase] = {}
-        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"<Catalogue {self.registry!r}>"
 
-    # ------------------------------------------------------------------ specs and cases
+    @property
+    def deadlines(self) -> Deadlines:
+        """The counting rules the procedures were compiled with."""
+        return self.registry.deadlines
 
-    def spec(self, code: str, version: int | None = None) -> ProcedureSpec:
+    @property
+    def field_types(self) -> FieldTypeRegistry:
+        """The field types the procedures were compiled with."""
+        return self.registry.field_types
+
+    # ------------------------------------------------------------------ procedures and cases
+
+    def procedure(self, code: str, version: int | None = None) -> Procedure:
         """The procedure ``code`` at ``version`` (default: the latest). Raises NotFound."""
         try:
             return self.registry.get(code, version)
-        except KeyError:
-            raise NotFound(f"no procedure {code!r}" + (f" v{version}" if version else "")) from None
+        except UnknownProcedure as exc:
+            raise NotFound(str(exc)) from None
 
-    def all_versions(self) -> Iterator[ProcedureSpec]:
-        """Every version of every procedure, by code then version."""
-        for code in self.registry.codes():
-            for version in self.registry.versions(code):
-                yield self.registry.get(code, version)
-
-    def compiled(self, spec: ProcedureSpec, case_id: str) -> CompiledCase:
-        """The case ``case_id`` of ``spec`` with its machine and clock (built once)."""
-        key = (spec.code, spec.version, case_id)
-        found = self._compiled.get(key)
-        if found is not None:
-            return found
-        case = next((c for c in spec.effective_cases() if c.id == case_id), None)
-        if case is None:
-            raise NotFound(f"procedure {spec.code} v{spec.version} has no case {case_id!r}")
-        built = CompiledCase(spec, case, StateMachine(case), DossierClock(case, self.deadlines))
-        with self._lock:
-            return self._compiled.setdefault(key, built)
-
-    def pick_case(
-        self, spec: ProcedureSpec, data: Mapping[str, Any], *, now: dt.datetime
-    ) -> ResolvedCase:
-        """The first case whose ``when`` holds for ``data`` (else the first case), as the form
-        pages pick it."""
-        cases = spec.effective_cases()
-        variables = self._variables(spec, data, now)
-        return next((c for c in cases if _holds(c.when, variables)), cases[0])
-
-    def documents(
-        self, spec: ProcedureSpec, case: ResolvedCase, data: Mapping[str, Any], *, now: dt.datetime
-    ) -> tuple[Document, ...]:
-        """The documents ``case`` asks for, given the answers (those whose ``when`` holds)."""
-        variables = self._variables(spec, data, now)
-        return tuple(d for d in case.documents if _holds(d.when, variables))
-
-    def typed(self, spec: ProcedureSpec, data: Mapping[str, Any]) -> dict[str, Any]:
-        """Stored (JSON) data back in Python types (dates, decimals) for guards; as stored if
-        the model no longer accepts it."""
+    def case(self, code: str, version: int, case_id: str) -> CompiledCase:
+        """A dossier's case, compiled. Raises NotFound."""
         try:
-            model = payload_model(spec, field_types=self.field_types)
-            return model.model_validate(dict(data)).model_dump(by_alias=True, exclude_none=True)
-        except (ValidationError, ValueError, TypeError):
-            return dict(data)
+            return self.procedure(code, version).case(case_id)
+        except UnknownCase as exc:
+            raise NotFound(str(exc)) from None
 
-    def _variables(
-        self, spec: ProcedureSpec, data: Mapping[str, Any], now: dt.datetime
-    ) -> dict[str, Any]:
-        variables: dict[str, Any] = {f.id: data.get(f.id) for f in spec.fields}
-        variables.update(today=self.deadlines.calendar.local_date(now), now=now)
-        return variables
+    def all_versions(self) -> Iterator[Procedure]:
+        """Every version of every procedure, by code then version."""
+        return self.registry.all_versions()
 
     # ------------------------------------------------------------------ roles and steps
-
-    @staticmethod
-    def staff_roles(spec: ProcedureSpec) -> frozenset[str]:
-        """The roles of officers in ``spec`` (declared and from its pattern)."""
-        return spec.role_ids() - frozenset(BUILTIN_ROLES)
 
     def actionable(
         self,
@@ -151,11 +86,12 @@ class Catalogue:
         """The steps, across every version, where one of ``roles`` takes an action."""
         wanted = frozenset(roles)
         refs: set[StepRef] = set()
-        for spec in self.all_versions():
+        for compiled in self.all_versions():
+            spec = compiled.spec
             if procedure is not None and spec.code != procedure:
                 continue
-            for case in spec.effective_cases():
-                for s in case.steps:
+            for case in compiled.cases:
+                for s in case.case.steps:
                     if step is not None and s.id != step:
                         continue
                     if any((a.role or s.role) in wanted for a in s.actions):
@@ -166,10 +102,10 @@ class Catalogue:
         """The steps, across every version, that move on their own when their deadline passes."""
         return sorted(
             {
-                StepRef(spec.code, spec.version, s.id, case.id)
-                for spec in self.all_versions()
-                for case in spec.effective_cases()
-                for s in case.steps
+                StepRef(p.code, p.version, s.id, case.id)
+                for p in self.all_versions()
+                for case in p.cases
+                for s in case.case.steps
                 if s.on_expiry is not None and s.deadline is not None
             }
         )
@@ -205,18 +141,3 @@ def _leaves(fields: Iterable[Field], data: Mapping[str, Any]) -> Iterator[tuple[
         inner = data.get(group.id)
         if isinstance(inner, Mapping):
             yield from _leaves(group.fields, inner)
-
-
-def _holds(condition: str | None, variables: Mapping[str, Any]) -> bool:
-    if condition is None:
-        return True
-    try:
-        expression = _compiled(condition)
-        return expression.is_true(dict.fromkeys(expression.names) | dict(variables))
-    except ExprError:  # an answer the condition needs is missing or of the wrong kind
-        return False
-
-
-@lru_cache(maxsize=1024)
-def _compiled(condition: str) -> Expression:
-    return compile_expr(condition)

@@ -1,7 +1,7 @@
 """Files sent with a submission or an action: checked by content, then stored.
 
 Every file is checked against what its document (or file input) accepts, by its bytes
-(:func:`procgen.web.uploads.check_upload`: magic numbers, never the name or the client's
+(:func:`procgen.files.check_upload`: magic numbers, never the name or the client's
 ``Content-Type``), its size and how many files the document allows. Only when every file of a
 request is acceptable are they written to the :class:`~procgen.store.AttachmentStorage`, so a
 refused request stores nothing. Problems come back as :class:`~procgen.forms.FieldError` at
@@ -13,15 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from procgen.forms import FieldError
-from procgen.forms.messages import render
+from procgen.files import MIME_TYPES, canonical, check_upload, clean_filename, human_size, sniff
+from procgen.forms import FieldError, field_message
 from procgen.i18n import translator
 from procgen.service.errors import Invalid
 from procgen.service.records import Upload
 from procgen.spec.models import Document, Field
 from procgen.store import AttachmentStorage, NewAttachment, store_attachment
-from procgen.web.state import human_size
-from procgen.web.uploads import MIME_TYPES, canonical, check_upload, clean_filename, sniff
 
 __all__ = [
     "DEFAULT_MAX_SIZE",
@@ -38,7 +36,7 @@ DEFAULT_MAX_SIZE = 10 * 1000 * 1000
 #: The largest file of a form's ``file`` field (its own ``max_size`` was checked by the form).
 FIELD_MAX_SIZE = 64 * 1024 * 1024
 
-Loc = tuple[str | int, ...]
+_Loc = tuple[str | int, ...]
 
 
 def check_documents(
@@ -66,18 +64,20 @@ def check_documents(
     gettext = translator(locale).gettext
     by_id = {d.id: d for d in documents}
     errors = [
-        FieldError(("documents", doc_id), "unknown", render("unknown", locale, doc_id))
+        FieldError(("documents", doc_id), "unknown", field_message("unknown", locale, doc_id))
         for doc_id in uploads
         if doc_id not in by_id
     ]
     accepted: list[tuple[str, Upload]] = []
     for document in documents:
         files = uploads.get(document.id, ())
-        where: Loc = ("documents", document.id)
+        where: _Loc = ("documents", document.id)
         label = document.label.get(locale)
         if not files:
             if document.required and require:
-                errors.append(FieldError(where, "required", render("required.file", locale, label)))
+                errors.append(
+                    FieldError(where, "required", field_message("required.file", locale, label))
+                )
             continue
         if len(files) > document.max_files:
             message = gettext("Too many files (the limit is {count})", count=document.max_files)

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from procgen.forms import FieldError, validate_payload
+from procgen.forms import FieldError
 from procgen.service import documents as files_
 from procgen.service.acting import ActingMixin
 from procgen.service.errors import Busy, Invalid, NotFound, Unauthenticated
@@ -47,7 +47,7 @@ from procgen.store import (
     WorklistFilter,
 )
 from procgen.store import NotFound as StoreNotFound
-from procgen.workflow import Actor, DossierClock
+from procgen.workflow import Actor, CaseDeadlines
 
 __all__ = ["FIELD_FILES", "DossierService"]
 
@@ -101,28 +101,22 @@ class DossierService(ActingMixin):
                 idempotency key was used for another request.
             Busy: the database stayed locked; nothing was filed.
         """
-        spec = self.catalogue.spec(code, version)
+        procedure = self.catalogue.procedure(code, version)
+        spec = procedure.spec
         if applicant is None and not self.anonymous_submissions:
             raise Unauthenticated("sign in to submit a dossier")
-        staff = self.is_staff(applicant, spec)
+        staff = self.is_staff(applicant, procedure)
         chosen = self._channel(channel, staff=staff, locale=locale)
         now = self.clock.now()
-        result = validate_payload(
-            spec,
-            data,
-            locale=locale,
-            today=self.today(now),
-            now=now,
-            field_types=self.catalogue.field_types,
-        )
+        result = procedure.validate(data, locale=locale, today=self.today(now), now=now)
         if not result.ok or result.cleaned is None:
             raise Invalid(result.errors)
         cleaned = result.cleaned
-        case = self.catalogue.pick_case(spec, cleaned, now=now)
-        compiled = self.catalogue.compiled(spec, case.id)
+        compiled = procedure.pick_case(cleaned, now=now)
+        case = compiled.case
         errors = [
             FieldError(tuple(p.field.split(".")), "lead_time", p.message.get(locale))
-            for p in compiled.clock.check_lead_times(cleaned, submitted_at=now)
+            for p in compiled.deadlines.check_lead_times(cleaned, submitted_at=now)
         ]
         uploads = dict(files or {})
         documents = {k: v for k, v in uploads.items() if not k.startswith(FIELD_FILES)}
@@ -135,7 +129,7 @@ class DossierService(ActingMixin):
             errors.extend(exc.errors)
         try:
             accepted += files_.check_documents(
-                self.catalogue.documents(spec, case, cleaned, now=now), documents, locale=locale
+                procedure.documents_for(compiled, cleaned, now=now), documents, locale=locale
             )
         except Invalid as exc:
             errors.extend(exc.errors)
@@ -143,13 +137,13 @@ class DossierService(ActingMixin):
             raise Invalid(errors)
         attachments = files_.save(self.storage, accepted)
         first = case.steps[0]
-        reading = compiled.clock.start(now, channel=chosen, data=cleaned).read(now)
+        reading = compiled.deadlines.start(now, channel=chosen, data=cleaned).read(now)
         details = self.catalogue.applicant(spec, cleaned)
         if applicant is not None and not staff:
             details = replace(details, user_id=applicant.id)
         submitted_by = None
         if applicant is not None and staff:
-            roles = applicant.roles & self.catalogue.staff_roles(spec)
+            roles = applicant.roles & procedure.staff_roles
             submitted_by = Actor(frozenset(roles), applicant.id)
         new = NewDossier(
             agency_id=spec.agency.id or spec.code,
@@ -167,7 +161,7 @@ class DossierService(ActingMixin):
             appointment_at=reading.appointment,
             attachments=attachments,
             submitted_by=submitted_by,
-            clock_paused=DossierClock.stands_still(first),
+            clock_paused=CaseDeadlines.stands_still(first),
         )
         key = None
         if idempotency_key is not None:

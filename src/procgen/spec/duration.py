@@ -26,7 +26,7 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
-__all__ = ["Duration", "DurationUnit", "parse_duration"]
+__all__ = ["JSON_PATTERN", "Duration", "DurationUnit", "parse_duration"]
 
 
 class DurationUnit(StrEnum):
@@ -160,13 +160,18 @@ def _validate(value: Any) -> Duration:
     if isinstance(value, str):
         return parse_duration(value)
     raise _error(
-        f"a duration must be written as text such as '7 working days', got {type(value).__name__}"
+        f"a duration must be text, not {type(value).__name__}",
+        "write a number then a unit, e.g. '7 working days'",
     )
 
 
-def _error(message: str) -> PydanticCustomError:
-    # No context is passed, so pydantic leaves the (already formatted) message untouched.
-    return PydanticCustomError("bad_duration", message)
+def _error(problem: str, hint: str) -> PydanticCustomError:
+    # The loader shows ``problem`` as the diagnostic's message and ``hint`` as its hint; the
+    # error's own message, for callers of parse_duration, says both. Pydantic fills in only
+    # the two placeholders, so braces in the author's text are kept as they are.
+    return PydanticCustomError(
+        "bad_duration", "{problem}; {hint}", {"problem": problem, "hint": hint}
+    )
 
 
 def parse_duration(text: str) -> Duration:
@@ -177,36 +182,41 @@ def parse_duration(text: str) -> Duration:
 
     Raises:
         pydantic_core.PydanticCustomError: of type ``bad_duration``, a ``ValueError`` subclass
-            in spirit, with a message saying what was expected and, for a misspelt unit,
-            which unit was probably meant.
+            in spirit. Its context holds ``problem`` (what is wrong) and ``hint`` (how to fix
+            it: for a misspelt unit, which unit was probably meant); its message says both.
     """
     match = _SHAPE.match(text)
     if match is None:
         examples = ", ".join(repr(e) for e in _EXAMPLES)
         raise _error(
-            f"cannot read {text!r} as a duration: write a number then a unit, e.g. {examples}"
+            f"cannot read {text!r} as a duration", f"write a number then a unit, e.g. {examples}"
         )
     unit_text = " ".join(match["unit"].lower().split())
     unit = _ALIASES.get(unit_text)
     if unit is None:
         guess = difflib.get_close_matches(unit_text, _ALIASES, n=1, cutoff=0.6)
-        hint = f" (did you mean {guess[0]!r}?)" if guess else ""
+        units = "units are working days, working hours, days, hours, months"
         raise _error(
-            f"unknown duration unit {match['unit']!r} in {text!r}{hint}; units are "
-            "working days, working hours, days, hours, months"
+            f"unknown duration unit {match['unit']!r} in {text!r}",
+            f"did you mean {guess[0]!r}? ({units})" if guess else units,
         )
     try:
         amount = Decimal(match["amount"].replace(",", "."))
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only decimals
-        raise _error(f"bad amount in {text!r}") from exc
+        raise _error(f"bad amount in {text!r}", "write the amount in digits") from exc
     if amount != amount.to_integral_value() and unit not in _FRACTIONAL:
         raise _error(
-            f"{text!r}: only working days and working hours may have a fraction; "
-            f"write a whole number of {_PHRASES[unit][1]}"
+            f"{text!r}: only working days and working hours may have a fraction",
+            f"write a whole number of {_PHRASES[unit][1]}",
         )
     if amount == 0:
-        raise _error(f"{text!r}: a duration must be longer than zero")
+        raise _error(
+            f"{text!r}: a duration must be longer than zero", "write an amount of at least 1"
+        )
     if unit is DurationUnit.WORKING_HOURS and (amount * 60) != (amount * 60).to_integral_value():
-        raise _error(f"{text!r}: working hours are counted to the minute")
+        raise _error(
+            f"{text!r}: working hours are counted to the minute",
+            "round the amount to whole minutes, e.g. '0.25 working hours' for 15 minutes",
+        )
     integral = amount == amount.to_integral_value()
     return Duration(Decimal(int(amount)) if integral else amount.normalize(), unit)

@@ -18,7 +18,15 @@ from decimal import Decimal
 
 from procgen.spec.models import Step
 
-__all__ = ["MAX_PATHS", "closure", "longest_path", "predecessors", "reachable", "successors"]
+__all__ = [
+    "MAX_PATHS",
+    "Graph",
+    "closure",
+    "longest_path",
+    "predecessors",
+    "reachable",
+    "successors",
+]
 
 #: How many partial paths :func:`longest_path` explores before giving up (a pathological graph).
 MAX_PATHS = 10_000

@@ -9,6 +9,10 @@ Loading runs in three passes and reports the problems of all of them at once:
 2. the pydantic models: unknown keys (with "did you mean"), wrong types, bad durations, ...;
 3. :func:`procgen.spec.check.check_spec`: references between parts (roles, steps, fields), CEL.
 
+When pass 2 finds errors, pass 3 still runs, on the spec with only its invalid values taken
+out: an invalid list item is replaced by a stand-in that keeps its id and position, so the
+references and conditions elsewhere are checked as if it were right (:func:`_prune_invalid`).
+
 A file with errors raises :class:`procgen.errors.SpecError` listing every
 :class:`~procgen.spec.diagnostics.Diagnostic` as ``file:line:column: code: message``.
 """
@@ -17,10 +21,11 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +37,9 @@ from procgen.spec.check import check_spec
 from procgen.spec.diagnostics import Diagnostic, Loc, Severity
 from procgen.spec.models import ProcedureSpec
 from procgen.spec.source import Source, parse_source
+from procgen.spec.text import Text
 
-__all__ = ["LoadedSpec", "load", "load_dir", "load_sources", "loads", "read_spec"]
+__all__ = ["SPEC_SUFFIXES", "LoadedSpec", "load", "load_dir", "load_sources", "loads", "read_spec"]
 
 #: File suffixes :func:`load_dir` picks up.
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -76,12 +82,13 @@ def read_spec(
         except ValidationError as exc:
             problems.extend(_from_validation(exc, source))
             # Check the references of what is valid too, so one run reports everything.
-            pruned = _prune_invalid(source.data, exc)
-            if pruned is not None:
+            remains = _prune_invalid(source.data, exc)
+            if remains is not None:
+                valid, pruned = remains
                 problems.extend(
                     d
-                    for d in check_spec(pruned, source, field_types=field_types)
-                    if d.code not in _PRUNING_ARTEFACTS
+                    for d in check_spec(valid, source, field_types=field_types)
+                    if not pruned.is_artefact(d)
                 )
         else:
             problems.extend(check_spec(spec, source, field_types=field_types))
@@ -207,8 +214,13 @@ def _mark_duplicates(results: list[LoadedSpec]) -> list[LoadedSpec]:
 # --------------------------------------------------------------------------- pydantic errors
 
 
-#: What a pruned spec lacks because a value was removed, not because the author left it out.
-_PRUNING_ARTEFACTS = frozenset({"missing-deadline", "missing-steps"})
+#: Checks that complain about a value the pruning removed, by the key whose removal causes them.
+_PRUNING_ARTEFACTS = {
+    "missing-deadline": "deadline",
+    "missing-steps": "steps",
+    "missing-fields": "fields",
+    "missing-options": "options",
+}
 
 
 #: Stand-ins for required top-level values that are invalid, so the rest can still be checked.
@@ -220,51 +232,174 @@ _PLACEHOLDERS: dict[str, Any] = {
     "agency": {"name": {"vi": "invalid"}},
 }
 
+#: What a stand-in text says (a missing or invalid required text such as a ``label``).
+_PLACEHOLDER_TEXT = {"vi": "invalid"}
 
-def _prune_invalid(data: dict[str, Any], exc: ValidationError) -> ProcedureSpec | None:
-    """The spec without its invalid parts, or ``None`` when no valid spec remains.
+#: Values of required keys, by model, for the stand-in of an invalid list item (see
+#: :func:`_stub`); ids and texts are filled in for every model.
+_STUB_VALUES: dict[str, dict[str, Any]] = {
+    "Field": {"type": "text"},
+    "Action": {"to": "invalid"},
+    "Rule": {"check": "true"},
+    "Page": {"fields": ["invalid"]},
+    "FormTemplate": {"code": "invalid"},
+    "Decision": {"number": "invalid"},
+    "LegalDocument": {"number": "invalid", "date": "2000-01-01"},
+    "LeadTime": {"field": "invalid", "at_least": "1 day"},
+    "Extension": {"by": "1 day"},
+    "AnnualDate": {"day": 1, "month": 1},
+}
 
-    Invalid values are removed (so defaults apply); a list item that lacks a required key
-    after that is removed whole. A few rounds suffice: each removes what the last reported.
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass
+class _Pruned:
+    """What was taken out of a spec with invalid parts.
+
+    Attributes:
+        stubs: where a list item was replaced by a stand-in (its checks are not the author's).
+        deleted: where a value was deleted, so a default applies.
+    """
+
+    stubs: set[Loc] = field(default_factory=set)
+    deleted: set[Loc] = field(default_factory=set)
+
+    def is_artefact(self, diagnostic: Diagnostic) -> bool:
+        """Whether ``diagnostic`` is about the stand-ins rather than what the author wrote."""
+        loc = diagnostic.loc
+        if any(loc[: len(stub)] == stub for stub in self.stubs):
+            return True
+        key = _PRUNING_ARTEFACTS.get(diagnostic.code)
+        # A case without its own steps or deadline inherits the procedure's.
+        return key is not None and ((*loc, key) in self.deleted or (key,) in self.deleted)
+
+
+def _prune_invalid(
+    data: dict[str, Any], exc: ValidationError
+) -> tuple[ProcedureSpec, _Pruned] | None:
+    """The spec without its invalid parts and what was pruned, or ``None`` when nothing is left.
+
+    The prune is as narrow as it can be, so the reference and CEL checks still see the rest:
+
+    - an invalid value is deleted, so its default applies;
+    - a missing (or deleted) required text, such as a ``label``, gets a stand-in text;
+    - an item of a list that lacks another required key is replaced by a stand-in that keeps
+      its id (so references to it still resolve) and its position (so later items keep their
+      locations); the diagnostics inside a stand-in are dropped;
+    - a required top-level value gets a stand-in (:data:`_PLACEHOLDERS`).
+
+    A few rounds suffice: each fixes what the last validation reported.
     """
     current: Any = copy.deepcopy(data)
+    pruned = _Pruned()
     error: ValidationError | None = exc
     for _ in range(8):
         if error is None:
             break
+        targets: dict[Loc, str] = {}
         for details in error.errors(include_url=False):
-            loc = tuple(details["loc"])
-            if len(loc) == 1 and loc[0] in _PLACEHOLDERS:
-                current[loc[0]] = copy.deepcopy(_PLACEHOLDERS[str(loc[0])])
-                continue
-            if details["type"] == "missing":
-                loc = loc[:-2] if len(loc) >= 2 and isinstance(loc[-2], int) else loc[:-1]
-            if not loc or not _delete(current, loc):
+            path = _resolve(current, tuple(details["loc"]), missing=details["type"] == "missing")
+            target, action = _repair(path, details["type"] == "missing")
+            if target is None:
                 return None
-        current = _compact(current)
+            targets.setdefault(target, action)
+        progress = False
+        for target, action in sorted(targets.items(), key=lambda item: len(item[0])):
+            if any(target[: len(t)] == t and t != target for t in targets):
+                continue  # an enclosing value is repaired already
+            progress |= _apply(current, target, action, pruned)
+        if not progress:
+            return None
         try:
-            return ProcedureSpec.model_validate(current)
+            spec = ProcedureSpec.model_validate(current := _compact(current))
         except ValidationError as again:
             error = again
+        else:
+            return spec, pruned
     return None
 
 
-def _delete(data: Any, loc: tuple[int | str, ...]) -> bool:
-    """Delete the deepest value found along ``loc`` (skipping pydantic's union tags)."""
-    holder: Any = None
-    key: Any = None
+def _resolve(data: Any, loc: tuple[int | str, ...], *, missing: bool) -> Loc:
+    """``loc`` without pydantic's union-member tags (``'function-after[...]'``, ``'str'``)."""
+    path: list[int | str] = []
     node = data
-    for part in loc:
+    for position, part in enumerate(loc):
         if _holds(node, part):
-            holder, key, node = node, part, node[part]
-        # anything else is a union member tag such as 'function-after[...]': skip it
-    if holder is None:
+            path.append(part)
+            node = node[part]
+        elif missing and position == len(loc) - 1:
+            path.append(part)
+    return tuple(path)
+
+
+def _repair(path: Loc, missing: bool) -> tuple[Loc | None, str]:
+    """What to do about an error at ``path``: the loc to act on and how (see :func:`_apply`)."""
+    if len(path) == 1 and path[0] in _PLACEHOLDERS:
+        return path, "placeholder"
+    if not missing:
+        return (path, "delete") if path else (None, "")
+    if len(path) >= 2 and _model_in(_annotation_at(path)) is Text:
+        return path, "text"
+    parent = path[:-1]
+    if not parent:
+        return None, ""
+    return parent, "delete"
+
+
+def _apply(data: Any, path: Loc, action: str, pruned: _Pruned) -> bool:
+    """Repair the value at ``path``; ``False`` when there is nothing left to repair there."""
+    holder: Any = data
+    for part in path[:-1]:
+        if not _holds(holder, part):
+            return False
+        holder = holder[part]
+    key = path[-1]
+    if action == "placeholder":
+        holder[key] = copy.deepcopy(_PLACEHOLDERS[str(key)])
+        return True
+    if action == "text":
+        if not isinstance(holder, dict):
+            return False
+        holder[key] = dict(_PLACEHOLDER_TEXT)
+        return True
+    if not _holds(holder, key):
         return False
-    if isinstance(holder, list):
-        holder[key] = _REMOVED
-    else:
-        del holder[key]
+    if isinstance(holder, list) and isinstance(key, int):
+        if path in pruned.stubs:  # the stand-in itself is invalid: give up on the item
+            pruned.stubs.discard(path)
+            holder[key] = _REMOVED
+            return True
+        stub = _stub(path, holder[key], len(pruned.stubs))
+        holder[key] = _REMOVED if stub is None else stub
+        if stub is not None:
+            pruned.stubs.add(path)
+        return True
+    del holder[key]
+    pruned.deleted.add(path)
     return True
+
+
+def _stub(path: Loc, item: Any, number: int) -> dict[str, Any] | None:
+    """A valid stand-in for the list item at ``path``, keeping its id; ``None`` if none fits."""
+    model = _model_at(path)
+    if model is None or not isinstance(item, dict):
+        return None
+    original = item.get("id")
+    ident = original if isinstance(original, str) and _IDENTIFIER.match(original) else None
+    values = dict(_STUB_VALUES.get(model.__name__, {}))
+    for name, info in model.model_fields.items():
+        if not info.is_required() or name in values:
+            continue
+        if _model_in(info.annotation) is Text:
+            values[name] = dict(_PLACEHOLDER_TEXT)
+        else:
+            values[name] = ident or f"invalid_{number}"
+    try:
+        model.model_validate(values)
+    except ValidationError:
+        return None
+    return values
 
 
 def _holds(node: Any, part: str | int) -> bool:
@@ -282,7 +417,7 @@ def _compact(data: Any) -> Any:
 
 
 class _Removed:
-    """Placeholder for a removed list item, dropped before the next validation round."""
+    """Placeholder for a removed list item, dropped before validation."""
 
 
 _REMOVED = _Removed()
@@ -357,7 +492,12 @@ def _diagnostic(loc: Loc, errors: list[ErrorDetails], source: Source) -> Diagnos
         code = "bad-identifier"
         hint = "use lower-case letters, digits and _, starting with a letter, e.g. 'full_name'"
     got = _show(error.get("input"))
-    message = f"{where}: {error['msg']}"
+    context = error.get("ctx") or {}
+    if "problem" in context and "hint" in context:  # a custom error that splits its advice off
+        message = f"{where}: {context['problem']}"
+        hint = str(context["hint"])
+    else:
+        message = f"{where}: {error['msg']}"
     if kind not in ("bad_duration", "bad_deadline", "bad_pattern", "bad_date") and got:
         message += f" (got {got})"
     if kind == "enum" and not isinstance(error.get("input"), str | int | float):
@@ -404,15 +544,44 @@ def _show(value: Any) -> str:
 
 def _allowed_keys(loc: Loc, source: Source) -> list[str]:
     """The keys allowed by the model found at ``loc`` (walking the model annotations)."""
-    model: Any = ProcedureSpec
+    model = _model_at(loc)
+    return [] if model is None else list(model.model_fields)
+
+
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    """The model of the object at ``loc``: list indices and mapping keys lead to their items."""
+    model: type[BaseModel] = ProcedureSpec
+    mapping = False
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) or mapping:
+            mapping = False
             continue
-        annotation = model.model_fields[part].annotation if part in model.model_fields else None
-        model = _model_in(annotation)
-        if model is None:
-            return []
-    return list(model.model_fields)
+        if part not in model.model_fields:
+            return None
+        annotation = model.model_fields[part].annotation
+        mapping = _is_mapping(annotation)
+        found = _model_in(annotation)
+        if found is None:
+            return None
+        model = found
+    return model
+
+
+def _annotation_at(loc: Loc) -> Any:
+    """The annotation of the last key of ``loc`` in the model that holds it, if any."""
+    model = _model_at(loc[:-1])
+    key = loc[-1]
+    if model is None or not isinstance(key, str) or key not in model.model_fields:
+        return None
+    return model.model_fields[key].annotation
+
+
+def _is_mapping(annotation: Any) -> bool:
+    if typing.get_origin(annotation) is dict:
+        return True
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        return any(_is_mapping(arg) for arg in typing.get_args(annotation))
+    return False
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

@@ -1,7 +1,7 @@
 """The procedure spec language: typed, immutable models.
 
 A procedure is authored in YAML (one file under ``definitions/``) or built in Python with these
-same models. The structure follows the national catalogue (DOMAIN.md section 1)::
+same models. The structure follows the national catalogue (docs/domain.md §2)::
 
     ProcedureSpec                 identity and catalogue data, fields, documents, roles
       ├── fields: Field*          the applicant's form (groups and lists nest Fields)
@@ -62,11 +62,13 @@ __all__ = [
     "Expr",
     "Extension",
     "Field",
+    "FieldPath",
     "FormTemplate",
     "Identifier",
     "LeadTime",
     "LegalDocument",
     "Level",
+    "Money",
     "NationalStatus",
     "OnlineLevel",
     "Option",
@@ -210,7 +212,7 @@ class Outcome(StrEnum):
 
 
 class NationalStatus(IntEnum):
-    """The national dossier status catalogue (DOMAIN.md section 2), synced to DVCQG."""
+    """The national dossier status codes of the DVCQG portal (docs/domain.md §3.1)."""
 
     INTEROPERATING = 0
     RECEIVING = 1

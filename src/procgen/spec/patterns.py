@@ -3,7 +3,7 @@
 A spec that says ``pattern: one_stop`` writes only what is particular to it (usually the
 processing steps, xử lý); :func:`expand` adds the one-stop-shop (một cửa) lifecycle around
 them: intake, supplement requests, transfers to other agencies, result, refusal, withdrawal,
-each step carrying its national status code (DOMAIN.md section 2).
+each step carrying its national status code (docs/domain.md §3.1).
 
 How a spec's steps merge with a pattern (``expand`` applies these rules, in this order):
 

@@ -1,8 +1,8 @@
 """Dossier numbers (mã hồ sơ): ``<agency e-ID>-YYMMDD-<daily sequence>``.
 
-The local format of DOMAIN.md section 2: the receiving agency's electronic ID, the receipt
-date in the agency's time zone, and a sequence that restarts at 1 each day for each agency,
-written with at least four digits::
+The format of local systems (docs/domain.md §6): the receiving agency's electronic ID, the
+receipt date in the agency's time zone, and a sequence that restarts at 1 each day for each
+agency, written with at least four digits::
 
     >>> format_number("000.00.31.H29", dt.date(2025, 6, 24), 7)
     '000.00.31.H29-250624-0007'
@@ -30,7 +30,14 @@ from procgen.errors import ConfigurationError
 from procgen.store.batch import Prepared
 from procgen.store.tables import daily_sequences
 
-__all__ = ["AGENCY_ID", "DossierNumber", "format_number", "next_sequence", "parse_number"]
+__all__ = [
+    "AGENCY_ID",
+    "DossierNumber",
+    "check_agency_id",
+    "format_number",
+    "next_sequence",
+    "parse_number",
+]
 
 #: What an agency e-ID may look like (letters, digits, dots, dashes, underscores).
 AGENCY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")

@@ -36,6 +36,7 @@ __all__ = [
     "StepRef",
     "WorklistFilter",
     "WorklistPage",
+    "aware",
 ]
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -237,7 +238,7 @@ class EventRecord:
     """One entry of a dossier's history. ``seq`` is 1 for the submission, then 2, 3, ...
 
     Every transition is recorded whole, so :attr:`transition` gives it back for
-    :meth:`DossierClock.replay <procgen.workflow.DossierClock.replay>`. Inputs come back as
+    :meth:`CaseDeadlines.replay <procgen.workflow.CaseDeadlines.replay>`. Inputs come back as
     JSON (dates as ISO strings).
     """
 

@@ -9,8 +9,8 @@ Zero rows updated means someone else acted first: :class:`VersionConflict` with 
 version, and nothing written. ``version`` counts events, so each event's ``seq`` is the version
 it produced. Dossiers keep the procedure version they were filed under; the store never reads
 specs: the caller's :class:`~procgen.workflow.StateMachine` and
-:class:`~procgen.workflow.DossierClock` decide, the store records (and gives the history back
-for :meth:`DossierClock.replay <procgen.workflow.DossierClock.replay>`).
+:class:`~procgen.workflow.CaseDeadlines` decide, the store records (and gives the history back
+for :meth:`CaseDeadlines.replay <procgen.workflow.CaseDeadlines.replay>`).
 """
 
 from __future__ import annotations
@@ -289,7 +289,7 @@ class DossierStore:
 
     def history(self, dossier_id: uuid.UUID) -> list[HistoryEntry]:
         """The recorded transitions with their times, oldest first, for
-        :meth:`DossierClock.replay <procgen.workflow.DossierClock.replay>` (from
+        :meth:`CaseDeadlines.replay <procgen.workflow.CaseDeadlines.replay>` (from
         ``received_at``). Raises :class:`NotFound`."""
         return [HistoryEntry(e.at, e.transition) for e in self.events(dossier_id) if e.transition]
 

@@ -31,6 +31,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 
 __all__ = [
+    "BigId",
     "JSONType",
     "UTCDateTime",
     "attachments",

@@ -13,3 +13,5 @@
 This package imports nothing heavy itself: pytest loads the plugin in every session of a
 project where procgen is installed. See ``docs/testing.md``.
 """
+
+__all__: list[str] = []  # the kit is used through its modules (see above)

@@ -334,7 +334,8 @@ class TransitionCoverage:
     def _declared_of(self, code: str, version: int) -> Declared:
         declared = self._declared.get((code, version))
         if declared is None:
-            declared = self._declared[code, version] = Declared.of(self.registry.get(code, version))
+            spec = self.registry.get(code, version).spec
+            declared = self._declared[code, version] = Declared.of(spec)
         return declared
 
 

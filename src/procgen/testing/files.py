@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable
 
-from procgen.web.testing import sample_file
+from procgen.testing.wizard import sample_file
 
 __all__ = ["sample_bytes", "sample_upload"]
 

@@ -29,6 +29,7 @@ __all__ = [
     "HEADERS",
     "LANGUAGES",
     "PHRASES",
+    "Language",
     "Phrase",
     "StepKind",
     "steps_markdown",

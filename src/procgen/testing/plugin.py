@@ -43,6 +43,23 @@ if TYPE_CHECKING:
     from procgen.testing.world import ProcedureWorld
     from procgen.workflow import ManualClock
 
+__all__ = [
+    "ENV_DATABASE_URL",
+    "procgen_app",
+    "procgen_auth",
+    "procgen_client",
+    "procgen_clock",
+    "procgen_database_url",
+    "procgen_registry",
+    "procgen_world",
+    "pytest_addoption",
+    "pytest_bdd_before_step",
+    "pytest_configure",
+    "pytest_sessionfinish",
+    "pytest_terminal_summary",
+    "pytest_testnodedown",
+]
+
 ENV_DATABASE_URL = "PROCGEN_TEST_DATABASE_URL"
 _COVERAGE: pytest.StashKey[TransitionCoverage] = pytest.StashKey()
 _DEFAULT_TODAY = "15/04/2026 09:00"
@@ -220,7 +237,7 @@ def procgen_app(
 @pytest.fixture
 def procgen_client(procgen_app: Starlette) -> Iterator[TestClient]:
     """An HTTP client of the app (Starlette's ``TestClient``)."""
-    from procgen.web.testing import make_client
+    from procgen.testing.wizard import make_client
 
     with make_client(procgen_app) as client:
         yield client

@@ -26,6 +26,8 @@ from procgen.forms import from_form
 from procgen.spec.models import Field, ProcedureSpec
 
 __all__ = [
+    "OPENING",
+    "Table",
     "TableError",
     "input_values",
     "parse_due",

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from procgen.forms import example_payload, validate_payload
+from procgen.forms import example_payload
 from procgen.spec.models import Document, ProcedureSpec
 from procgen.testing.auth import ScenarioAuth
 from procgen.testing.files import sample_upload
@@ -38,7 +38,13 @@ if TYPE_CHECKING:
     from procgen.registry import Registry
     from procgen.service import DossierService
 
-__all__ = ["APPLICANT", "ProcedureWorld", "StepFailed", "Submitted"]
+__all__ = [
+    "APPLICANT",
+    "ProcedureWorld",
+    "StepFailed",
+    "Submitted",
+    "describe_errors",
+]
 
 #: The applicant's user name in scenarios (a citizen without officer roles).
 APPLICANT = "applicant"
@@ -102,7 +108,7 @@ class ProcedureWorld:
         if code not in self.registry.codes():
             known = ", ".join(sorted(self.registry.codes()))
             raise StepFailed(f"no procedure {code!r} in the definitions; known: {known}")
-        return self.registry.get(code)
+        return self.registry.get(code).spec
 
     def use_procedure(self, code: str) -> None:
         """Make ``code`` the scenario's procedure."""
@@ -124,7 +130,7 @@ class ProcedureWorld:
         self.auth.add(name, role)
 
     def _specs(self) -> list[ProcedureSpec]:
-        return [self.registry.get(code) for code in self.registry.codes()]
+        return list(self.registry.specs(latest=True))
 
     # ------------------------------------------------------------------ requests
 
@@ -169,7 +175,8 @@ class ProcedureWorld:
 
     def example(self, spec: ProcedureSpec) -> dict[str, Any]:
         """Example data for ``spec`` that passes validation today."""
-        return example_payload(spec, today=self.now_local().date())
+        form = self.registry.get(spec.code, spec.version).form
+        return example_payload(form, today=self.now_local().date())
 
     def submit(self, code: str | None, table: Table | None) -> Any:
         """Submit as the applicant: the table's data (else example data) and the documents."""
@@ -209,13 +216,13 @@ class ProcedureWorld:
         """The documents the dossier's case asks for given ``data`` (the first case's when the
         data is invalid)."""
         now = self.clock.now()
-        result = validate_payload(spec, dict(data), today=self.now_local().date(), now=now)
-        catalogue = self.service.catalogue
+        procedure = self.registry.get(spec.code, spec.version)
+        result = procedure.validate(dict(data), today=self.now_local().date(), now=now)
         if result.cleaned is None:
-            case = spec.effective_cases()[0]
+            case = procedure.cases[0].case
             return tuple(d for d in case.documents if d.required and d.when is None)
-        case = catalogue.pick_case(spec, result.cleaned, now=now)
-        return catalogue.documents(spec, case, result.cleaned, now=now)
+        picked = procedure.pick_case(result.cleaned, now=now)
+        return procedure.documents_for(picked, result.cleaned, now=now)
 
     def submission_errors(self) -> list[dict[str, Any]]:
         """The field errors of the last submission (none when it was filed)."""
@@ -299,7 +306,8 @@ class ProcedureWorld:
 
     def _dossier_documents(self) -> dict[str, Any]:
         dossier = self.get_dossier()
-        spec = self.registry.get(dossier["procedure"]["code"], dossier["procedure"]["version"])
+        code, version = dossier["procedure"]["code"], dossier["procedure"]["version"]
+        spec = self.registry.get(code, version).spec
         found = self.documents_for(spec, dossier["data"])
         return {d.id: sample_upload(d.accept) for d in found}
 
@@ -348,7 +356,7 @@ class ProcedureWorld:
 
     def tracking_page(self) -> str:
         """The tracking page's text, in the scenario's language."""
-        from procgen.web.testing import HtmlPage
+        from procgen.testing.wizard import HtmlPage
 
         dossier = self._current()
         response = self.client.get(

@@ -1,57 +1,13 @@
-"""The web layer: the applicant's form pages (a wizard over a procedure's spec).
+"""The web layer: the Starlette app of a running service, assembled from its subsystems.
 
-    >>> from procgen import Registry
-    >>> from procgen.web import InMemoryDraftStore, InMemorySubmitHandler, create_forms_app
-    >>> app = create_forms_app(
-    ...     Registry.from_path("definitions"),
-    ...     drafts=InMemoryDraftStore(),
-    ...     on_submit=InMemorySubmitHandler(),
-    ... )
-
-Mount the routes in an existing app with :func:`form_routes`. Extension points are protocols:
-:class:`DraftStore` keeps drafts, :class:`SubmitHandler` files complete applications.
+- :mod:`procgen.web.apply`: the applicant's form pages (the wizard);
+- :mod:`procgen.web.api`: the REST API and its OpenAPI document;
+- :mod:`procgen.web.pages`: the citizen and officer pages (catalogue, tracking, worklist, papers);
+- :mod:`procgen.web.auth`: who is calling (the :class:`~procgen.web.auth.AuthBackend` extension
+  point, sessions, tokens, development users);
+- :mod:`procgen.web.app`: :func:`create_app`, which assembles them (also ``procgen.create_app``).
 """
 
-from procgen.web.drafts import (
-    Draft,
-    DraftConflict,
-    DraftStore,
-    InMemoryDraftStore,
-    StoredFile,
-    draft_from_data,
-    draft_to_data,
-    new_draft,
-)
-from procgen.web.forms import create_forms_app, form_routes
-from procgen.web.security import FormOptions
-from procgen.web.submission import (
-    InMemorySubmitHandler,
-    Submission,
-    SubmissionReceipt,
-    SubmitHandler,
-)
-from procgen.web.templating import template_environment
-from procgen.web.uploads import check_upload, sniff
-from procgen.web.views import dom_id
+from procgen.web.app import create_app
 
-__all__ = [
-    "Draft",
-    "DraftConflict",
-    "DraftStore",
-    "FormOptions",
-    "InMemoryDraftStore",
-    "InMemorySubmitHandler",
-    "StoredFile",
-    "Submission",
-    "SubmissionReceipt",
-    "SubmitHandler",
-    "check_upload",
-    "create_forms_app",
-    "dom_id",
-    "draft_from_data",
-    "draft_to_data",
-    "form_routes",
-    "new_draft",
-    "sniff",
-    "template_environment",
-]
+__all__ = ["create_app"]

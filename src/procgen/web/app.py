@@ -54,31 +54,40 @@ from procgen.store import (
     create_engine_for,
     upgrade,
 )
-from procgen.web.api import api_app
-from procgen.web.auth import AuthBackend, AuthMiddleware, DevAuth, SessionCookies
-from procgen.web.filing import ServiceSubmitHandler, SqlDraftStore
-from procgen.web.forms import form_routes
-from procgen.web.login import login_routes
+from procgen.web.api.routes import api_app
+from procgen.web.apply.filing import ServiceSubmitHandler, SqlDraftStore
+from procgen.web.apply.routes import form_routes
+from procgen.web.auth.backends import AuthBackend, AuthMiddleware, DevAuth, SessionCookies
+from procgen.web.auth.login import login_routes
+from procgen.web.auth.users import UserDirectory
 from procgen.web.pages import PagesOptions, page_routes, receipt_link
 from procgen.web.security import FormOptions
-from procgen.web.users import UserDirectory
 from procgen.workflow import CalendarConfig, Clock, Deadlines, SystemClock, WorkingCalendar
 
-__all__ = ["create_app"]
+__all__ = ["Definitions", "create_app"]
 
 log = logging.getLogger("procgen")
 Definitions = str | os.PathLike[str] | Registry | Iterable[ProcedureSpec]
 
 
-def _registry(definitions: Definitions) -> Registry:
+def _registry(
+    definitions: Definitions,
+    calendar: CalendarConfig | None,
+    field_types: FieldTypeRegistry | None,
+) -> Registry:
+    """The compiled procedures: ``definitions`` compiled with the app's calendar and field
+    types (a registry given compiled with others is compiled again)."""
+    deadlines = Deadlines(WorkingCalendar(calendar)) if calendar is not None else None
     if isinstance(definitions, Registry):
-        return definitions
+        if deadlines is None and field_types is None:
+            return definitions
+        return definitions.recompiled(calendar=deadlines, field_types=field_types)
     if isinstance(definitions, str | os.PathLike):
         path = Path(definitions)
         if not path.exists():
             raise ConfigurationError(f"no definitions at {path}: give a folder of spec files")
-        return Registry.from_path(path)
-    return Registry(definitions)
+        return Registry.from_path(path, calendar=deadlines, field_types=field_types)
+    return Registry(definitions, calendar=deadlines, field_types=field_types)
 
 
 def create_app(
@@ -107,7 +116,8 @@ def create_app(
     """The whole service as a Starlette app (see the module docstring).
 
     Args:
-        definitions: a folder of spec files, a :class:`~procgen.Registry` or specs.
+        definitions: a folder of spec files, a :class:`~procgen.Registry` or specs; compiled
+            once (:func:`procgen.compile`) with ``calendar`` and ``field_types``.
         database_url: ``sqlite:///file.sqlite3`` or ``postgresql://...`` (ignored with
             ``engine``).
         engine: an engine from :func:`~procgen.store.create_engine_for`, to share one.
@@ -126,7 +136,8 @@ def create_app(
         create_schema: create or upgrade the database schema instead of refusing to start.
         forms_path: where the form pages are.
         templates_dir: templates searched before procgen's.
-        field_types: the deployment's field types.
+        field_types: the deployment's field types (the specs are loaded and compiled with
+            them; every page, the API and the service use the same compiled procedures).
         receipt_url: the confirmation page's link for a dossier just filed from the form
             (default: its receipt, form 01: :func:`procgen.web.pages.receipt_link`).
         expiry_interval: seconds between runs of the expiry worker inside this process
@@ -139,7 +150,7 @@ def create_app(
         SpecError: a definition has errors.
         ConfigurationError: a setting is wrong.
     """
-    registry = _registry(definitions)
+    registry = _registry(definitions, calendar, field_types)
     clock = clock or SystemClock()
     options = options or FormOptions()
     engine = engine or create_engine_for(database_url)
@@ -152,8 +163,6 @@ def create_app(
         store,
         _storage(storage, engine),
         clock=clock,
-        deadlines=Deadlines(WorkingCalendar(calendar)) if calendar is not None else None,
-        field_types=field_types,
         anonymous_submissions=anonymous_submissions,
     )
     dev: DevAuth | None = None
@@ -168,7 +177,6 @@ def create_app(
             service, receipt_url=receipt_url or receipt_link(forms_path)
         ),
         templates_dir=templates_dir,
-        field_types=field_types,
         options=options,
         clock=clock,
     )
@@ -202,7 +210,6 @@ def create_app(
     routes += page_routes(
         service,
         templates_dir=templates_dir,
-        field_types=field_types,
         options=PagesOptions(forms=options),
         auth=dev,
     )

@@ -28,11 +28,13 @@ from procgen.i18n import LOCALES, negotiate
 from procgen.types import Locale
 
 __all__ = [
+    "CSP",
     "CSRF_COOKIE",
     "CSRF_FIELD",
     "LANG_COOKIE",
     "BodyTooLarge",
     "FormOptions",
+    "changed_cookies",
     "csrf_ok",
     "csrf_token",
     "limited",

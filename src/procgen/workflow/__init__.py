@@ -7,8 +7,9 @@ injected :class:`Clock`. The store and web layers call it.
   gives the :class:`Transition` to record.
 - :class:`WorkingCalendar` and :class:`Deadlines`: Vietnamese working days and the counting
   rules of legal deadlines.
-- :class:`DossierClock` and :class:`Timeline`: one dossier's legal clock, replayed from its
-  transitions: due dates, pauses, extensions, apologies, completion, live status, expiries.
+- :class:`CaseDeadlines`: the legal-clock rules of one case; :class:`Timeline`: one dossier's
+  legal clock, replayed from its transitions: due dates, pauses, extensions, apologies,
+  completion, live status, expiries.
 - :func:`check_lead_times`: dates the applicant enters that must be far enough ahead.
 - :func:`to_mermaid`, :func:`to_dot`, :func:`render_diagrams_page`: workflow diagrams.
 
@@ -43,7 +44,7 @@ from procgen.workflow.errors import (
 from procgen.workflow.graph import render_diagrams_page, to_dot, to_mermaid
 from procgen.workflow.inputs import BasicInputValidator, InputProblem, InputValidator
 from procgen.workflow.leadtimes import LeadTimeProblem, check_lead_times, date_at
-from procgen.workflow.legalclock import DossierClock, HistoryEntry
+from procgen.workflow.legalclock import CaseDeadlines, HistoryEntry
 from procgen.workflow.limits import NEW_APPOINTMENT, NO_LIMITS, ClockLimits
 from procgen.workflow.machine import GUARD_VARIABLES, ActionOption, StateMachine
 from procgen.workflow.reading import ClockReading, Expiry, Extended, Rescheduled
@@ -69,13 +70,13 @@ __all__ = [
     "Actor",
     "BasicInputValidator",
     "CalendarConfig",
+    "CaseDeadlines",
     "Clock",
     "ClockLimits",
     "ClockReading",
     "Deadlines",
     "Denial",
     "DenialCode",
-    "DossierClock",
     "Expiry",
     "Extended",
     "ExtensionLimitError",
@@ -110,3 +111,14 @@ __all__ = [
     "to_dot",
     "to_mermaid",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name == "DossierClock":  # renamed in 0.2: "clock" is the time source only
+        import warnings
+
+        warnings.warn(
+            "procgen.workflow.DossierClock is now CaseDeadlines", DeprecationWarning, stacklevel=2
+        )
+        return CaseDeadlines
+    raise AttributeError(f"module 'procgen.workflow' has no attribute {name!r}")

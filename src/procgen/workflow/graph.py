@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from procgen.spec.models import ClockMode, ProcedureSpec, ResolvedCase, Step
 from procgen.types import Locale
 
-__all__ = ["render_diagrams_page", "to_dot", "to_mermaid"]
+__all__ = ["REGENERATE", "render_diagrams_page", "to_dot", "to_mermaid"]
 
 #: How to regenerate the diagrams page, as written in its header.
 REGENERATE = "python -m procgen.workflow definitions -o docs/diagrams.md"

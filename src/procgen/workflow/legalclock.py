@@ -1,6 +1,6 @@
-"""The legal-clock rules of one case: :class:`DossierClock`.
+"""The legal-clock rules of one case: :class:`CaseDeadlines`.
 
-A :class:`DossierClock` knows a case's legal deadline (per channel), its steps and their
+A :class:`CaseDeadlines` knows a case's legal deadline (per channel), its steps and their
 deadlines, and the deployment's calendar (:class:`~procgen.workflow.deadlines.Deadlines`). It
 starts and replays dossiers' :class:`~procgen.workflow.timeline.Timeline` values, which do the
 reading; it keeps no dossier state and reads no clock::
@@ -10,7 +10,7 @@ reading; it keeps no dossier state and reads no clock::
     >>> case = ResolvedCase(id="default", name="Demo", when=None, deadline="1 working day",
     ...     fee=0, channels={"online": {"processing_time": "4 working hours"}}, documents=(),
     ...     lead_times=(), steps=(Step(id="done", outcome="approved"),))
-    >>> clock = DossierClock(case)
+    >>> clock = CaseDeadlines(case)
     >>> str(clock.deadline()), str(clock.deadline("online"))
     ('1 working day', '4 working hours')
     >>> received = datetime(2025, 4, 29, 3, 0, tzinfo=UTC)  # Tue 10:00, before 30/4-1/5
@@ -34,7 +34,7 @@ from procgen.workflow.leadtimes import LeadTimeProblem, check_lead_times, date_a
 from procgen.workflow.timeline import Timeline
 from procgen.workflow.transition import Transition
 
-__all__ = ["DossierClock", "HistoryEntry"]
+__all__ = ["CaseDeadlines", "HistoryEntry"]
 
 _HOUR_UNITS = frozenset({DurationUnit.HOURS, DurationUnit.WORKING_HOURS})
 
@@ -46,7 +46,7 @@ class HistoryEntry(NamedTuple):
     transition: Transition
 
 
-class DossierClock:
+class CaseDeadlines:
     """The legal-clock rules of one case: its deadlines and steps, on a calendar.
 
     Args:
@@ -72,7 +72,7 @@ class DossierClock:
         self._dated = tuple(sorted({d.before for d in befores if d and d.before is not None}))
 
     def __repr__(self) -> str:
-        return f"<DossierClock {self.case.id}: deadline {self.case.deadline}>"
+        return f"<CaseDeadlines {self.case.id}: deadline {self.case.deadline}>"
 
     def step(self, step_id: str) -> Step:
         """The step called ``step_id``.

@@ -1,15 +1,15 @@
 """A dossier's legal clock: due dates, pauses, extensions, apologies, completion and status.
 
-:class:`DossierClock` holds the rules of one case (its deadlines, its steps, the calendar);
+:class:`CaseDeadlines` holds the rules of one case (its deadlines, its steps, the calendar);
 :class:`Timeline` is the immutable record of one dossier's clock, built from its receipt and
 the transitions it went through, each with its UTC time. The store keeps only those events and
-rebuilds the timeline by replaying them (:meth:`DossierClock.replay`); everything else is
+rebuilds the timeline by replaying them (:meth:`CaseDeadlines.replay`); everything else is
 computed when read, at an instant the caller passes (read it from a
 :class:`~procgen.workflow.clock.Clock`)::
 
     >>> from datetime import UTC, datetime
     >>> from procgen.spec.models import Action, ResolvedCase, Step
-    >>> from procgen.workflow import Actor, DossierClock, StateMachine
+    >>> from procgen.workflow import Actor, CaseDeadlines, StateMachine
     >>> case = ResolvedCase(id="default", name="Demo", when=None, deadline="2 working days",
     ...     fee=0, channels={}, documents=(), lead_times=(), steps=(
     ...         Step(id="review", role="officer", actions=(
@@ -17,7 +17,7 @@ computed when read, at an instant the caller passes (read it from a
     ...         Step(id="waiting", role="applicant", clock="paused",
     ...             actions=(Action(id="supplement", to="review"),)),
     ...         Step(id="done", outcome="approved")))
-    >>> clock, machine = DossierClock(case), StateMachine(case)
+    >>> clock, machine = CaseDeadlines(case), StateMachine(case)
     >>> timeline = clock.start(datetime(2025, 1, 23, 3, 0, tzinfo=UTC))  # Thu 10:00, Hà Nội
     >>> clock.local(timeline.read(datetime(2025, 1, 23, 3, 0, tzinfo=UTC)).appointment)
     '2025-02-03 17:00'
@@ -62,7 +62,7 @@ from procgen.workflow.reading import ClockReading, Expiry, Extended, Rescheduled
 from procgen.workflow.transition import Transition
 
 if TYPE_CHECKING:
-    from procgen.workflow.legalclock import DossierClock
+    from procgen.workflow.legalclock import CaseDeadlines
 
 __all__ = ["Timeline", "due_expiries"]
 
@@ -74,7 +74,7 @@ K = TypeVar("K", bound=Hashable)
 class Timeline:
     """One dossier's legal clock: immutable; :meth:`record` returns a new timeline.
 
-    Build it with :meth:`DossierClock.start` or :meth:`DossierClock.replay`. Times are UTC.
+    Build it with :meth:`CaseDeadlines.start` or :meth:`CaseDeadlines.replay`. Times are UTC.
 
     Attributes:
         clock: the case's rules.
@@ -93,7 +93,7 @@ class Timeline:
         outcome: how the dossier ended, once it has.
     """
 
-    clock: DossierClock = field(repr=False, compare=False)
+    clock: CaseDeadlines = field(repr=False, compare=False)
     received_at: datetime
     channel: Channel | None
     dates: Mapping[str, date]

@@ -37,6 +37,7 @@ from procgen.store.errors import SchemaOutOfDate
 __all__ = [
     "UPGRADE_COMMAND",
     "VERSION_TABLE",
+    "Target",
     "check_schema",
     "current_revision",
     "downgrade",

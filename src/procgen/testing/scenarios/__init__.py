@@ -26,7 +26,7 @@ with the same state machine, legal clock and case choice the service uses, so th
 Whatever cannot be decided is written as a ``# TODO:`` comment above the step concerned::
 
     >>> from procgen.registry import Registry
-    >>> spec = Registry.from_path("definitions").get("BQP-NVQS-01")         # doctest: +SKIP
+    >>> spec = Registry.from_path("definitions").get("BQP-NVQS-01").spec    # doctest: +SKIP
     >>> print(feature_for(spec, language="en"))                             # doctest: +SKIP
 """
 

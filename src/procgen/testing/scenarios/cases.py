@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from procgen.forms import FieldTypeRegistry, example_payload, validate_payload
-from procgen.service.catalogue import Catalogue
+from procgen.forms import FieldTypeRegistry, example_payload
+from procgen.procedure import CompiledCase, Procedure
 from procgen.spec.models import Field, ProcedureSpec, ResolvedCase
-from procgen.workflow import DossierClock, StateMachine
+from procgen.workflow import CaseDeadlines, StateMachine
 
 __all__ = ["MAX_TRIES", "CaseContext", "field_options"]
 
@@ -30,39 +30,53 @@ MAX_TRIES = 256
 class CaseContext:
     """One case with the example data that selects it, its machine and its clock."""
 
-    spec: ProcedureSpec
-    case: ResolvedCase
-    catalogue: Catalogue
+    procedure: Procedure
+    compiled: CompiledCase
     moment: dt.datetime
-    field_types: FieldTypeRegistry | None
-    machine: StateMachine
-    clock: DossierClock
     payload: dict[str, Any] | None
     typed: dict[str, Any]
     problems: list[str] = field(default_factory=list)
 
     @classmethod
     def build(
-        cls,
-        spec: ProcedureSpec,
-        case: ResolvedCase,
-        catalogue: Catalogue,
-        moment: dt.datetime,
-        field_types: FieldTypeRegistry | None,
+        cls, procedure: Procedure, compiled: CompiledCase, moment: dt.datetime
     ) -> CaseContext:
-        machine = StateMachine(case)
-        clock = DossierClock(case, catalogue.deadlines)
-        context = cls(spec, case, catalogue, moment, field_types, machine, clock, None, {})
+        context = cls(procedure, compiled, moment, None, {})
         context.payload = context._find_payload()
         if context.payload is not None:
-            context.typed = catalogue.typed(spec, context.payload)
+            context.typed = procedure.typed(context.payload)
         return context
+
+    @property
+    def spec(self) -> ProcedureSpec:
+        """The procedure version."""
+        return self.procedure.spec
+
+    @property
+    def case(self) -> ResolvedCase:
+        """The case."""
+        return self.compiled.case
+
+    @property
+    def machine(self) -> StateMachine:
+        """The case's state machine."""
+        return self.compiled.machine
+
+    @property
+    def deadlines(self) -> CaseDeadlines:
+        """The case's legal-clock rules."""
+        return self.compiled.deadlines
+
+    @property
+    def field_types(self) -> FieldTypeRegistry:
+        """The field types the procedure was compiled with."""
+        return self.procedure.field_types
 
     def _find_payload(self) -> dict[str, Any] | None:
         """The example data, or a variant of it, that passes validation (lead times included)
         and selects the case; failing that, one that selects it, with its errors as TODOs."""
         today = self.moment.date()
-        base = example_payload(self.spec, today=today, field_types=self.field_types)
+        base = example_payload(self.procedure.form, today=today)
         fallback: dict[str, Any] | None = None
         for payload in itertools.chain([base], self._variants(base, today)):
             selects, valid = self._fits(payload)
@@ -82,24 +96,15 @@ class CaseContext:
     def _fits(self, payload: dict[str, Any]) -> tuple[bool, bool]:
         """Whether the payload selects the case, and whether it is valid (lead times too)."""
         now = self.moment.astimezone(dt.UTC)  # as the service's clock gives it
-        result = validate_payload(
-            self.spec, payload, today=self.moment.date(), now=now, field_types=self.field_types
-        )
+        result = self.procedure.validate(payload, today=self.moment.date(), now=now)
         data = result.cleaned if result.cleaned is not None else payload
-        selects = self.catalogue.pick_case(self.spec, data, now=now).id == self.case.id
-        late = self.clock.check_lead_times(data, submitted_at=now) if result.ok else ()
+        selects = self.procedure.pick_case(data, now=now).id == self.case.id
+        late = self.deadlines.check_lead_times(data, submitted_at=now) if result.ok else ()
         return selects, result.ok and not late
 
     def _errors(self, payload: dict[str, Any]) -> list[str]:
         now = self.moment.astimezone(dt.UTC)
-        result = validate_payload(
-            self.spec,
-            payload,
-            locale="en",
-            today=self.moment.date(),
-            now=now,
-            field_types=self.field_types,
-        )
+        result = self.procedure.validate(payload, locale="en", today=self.moment.date(), now=now)
         found = [
             f"the example data is not valid on {self.moment:%d/%m/%Y}: "
             f"{'.'.join(map(str, e.loc)) or 'the form'}: {e.msg}"
@@ -108,7 +113,7 @@ class CaseContext:
         if result.cleaned is not None:
             found += [
                 f"the example data breaks a lead time: {p.field}: {p.message.get('en')}"
-                for p in self.clock.check_lead_times(result.cleaned, submitted_at=now)
+                for p in self.deadlines.check_lead_times(result.cleaned, submitted_at=now)
             ]
         return found
 

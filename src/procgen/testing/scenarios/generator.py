@@ -14,8 +14,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from procgen.forms import FieldTypeRegistry
-from procgen.registry import Registry
-from procgen.service.catalogue import Catalogue
+from procgen.procedure import Procedure, compile
 from procgen.spec.models import BUILTIN_ROLES, ProcedureSpec
 from procgen.testing.scenarios.cases import CaseContext
 from procgen.testing.scenarios.paths import StepGraph
@@ -30,13 +29,13 @@ from procgen.testing.scenarios.plan import (
 )
 from procgen.testing.scenarios.simulation import Run
 from procgen.testing.scenarios.writing import Writer
-from procgen.workflow import Deadlines, InvalidWorkflowError, StateMachine
+from procgen.workflow import InvalidWorkflowError
 
 __all__ = ["coverage_of", "feature_for", "plan_feature"]
 
 
 def coverage_of(
-    spec: ProcedureSpec,
+    spec: Procedure | ProcedureSpec,
     *,
     today: dt.date | None = None,
     field_types: FieldTypeRegistry | None = None,
@@ -46,7 +45,7 @@ def coverage_of(
 
 
 def feature_for(
-    spec: ProcedureSpec,
+    spec: Procedure | ProcedureSpec,
     *,
     language: Language = "vi",
     today: dt.date | None = None,
@@ -65,31 +64,28 @@ def feature_for(
 
 
 def plan_feature(
-    spec: ProcedureSpec,
+    spec: Procedure | ProcedureSpec,
     *,
     today: dt.date | None = None,
     field_types: FieldTypeRegistry | None = None,
 ) -> FeaturePlan:
     """The scenarios of :func:`feature_for`, simulated, before they are put in words."""
-    deadlines = Deadlines()
-    calendar = deadlines.calendar
-    day = today or DEFAULT_TODAY
-    local = dt.datetime.combine(day, DEFAULT_MORNING)
-    moment = local.replace(tzinfo=ZoneInfo(calendar.config.timezone))
-    registry = Registry()
-    registry.add(spec)
-    catalogue = Catalogue(registry, deadlines, field_types=field_types)
+    if isinstance(spec, Procedure):
+        procedure = spec
+    else:
+        try:
+            procedure = compile(spec, field_types=field_types)
+        except InvalidWorkflowError as exc:
+            return FeaturePlan(spec, _morning(today), (), (), (f"{exc}; no scenario is written",))
+    spec = procedure.spec
+    moment = _morning(today, procedure.calendar.config.timezone)
     todos: list[str] = []
     scenarios: list[PlannedScenario] = []
     roles: list[str] = []
     due_checked = finished_late = False
     first: tuple[CaseContext, StepGraph, tuple[Edge, ...]] | None = None
-    for case in spec.effective_cases():
-        try:
-            StateMachine(case)
-        except InvalidWorkflowError as exc:
-            todos.append(f"{exc}; the case is left out")
-            continue
+    for compiled in procedure.cases:
+        case = compiled.case
         graph = StepGraph(case)
         for step_id in graph.reachable():
             for edge in graph.edges(step_id):
@@ -102,7 +98,7 @@ def plan_feature(
                 f"case {case.id!r}: steps {', '.join(unreachable)} cannot be reached from "
                 f"{case.steps[0].id!r}, so their actions are not taken"
             )
-        context = CaseContext.build(spec, case, catalogue, moment, field_types)
+        context = CaseContext.build(procedure, compiled, moment)
         if context.payload is None:
             todos.extend(context.problems)
             continue
@@ -122,3 +118,9 @@ def plan_feature(
             scenarios.append(PlannedScenario(context.case.id, edges, tuple(steps), late=True))
     users = tuple((user_name(role), role) for role in roles)
     return FeaturePlan(spec, moment, users, tuple(scenarios), tuple(todos))
+
+
+def _morning(today: dt.date | None, zone: str = "Asia/Ho_Chi_Minh") -> dt.datetime:
+    """``today`` (default :data:`DEFAULT_TODAY`) at the scenarios' morning hour in ``zone``."""
+    local = dt.datetime.combine(today or DEFAULT_TODAY, DEFAULT_MORNING)
+    return local.replace(tzinfo=ZoneInfo(zone))

@@ -67,9 +67,9 @@ class Run:
     ) -> None:
         self.context = context
         self.graph = graph
-        self.calendar = context.catalogue.deadlines.calendar
+        self.calendar = context.procedure.calendar
         self.now = context.moment.astimezone(dt.UTC)
-        self.timeline: Timeline | None = context.clock.start(
+        self.timeline: Timeline | None = context.deadlines.start(
             self.now, channel=_CHANNEL, data=context.typed
         )
         self.step = graph.initial
@@ -325,7 +325,7 @@ class Run:
             return [f.options[0].value]
         example = None
         registry = self.context.field_types
-        if registry is not None and kind in registry:
+        if kind in registry:
             make = registry.get(kind).example
             example = make(f, 0) if make is not None else None
         if isinstance(example, str):

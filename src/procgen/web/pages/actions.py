@@ -19,18 +19,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from procgen.forms.messages import render
+from procgen.forms import field_message
 from procgen.i18n import translator
 from procgen.service.records import ActionChoice, Upload
 from procgen.spec.inputs import BUILTIN_INPUTS
 from procgen.spec.models import Action, Field, ResolvedCase
+from procgen.web.apply.views import ErrorItem, FieldView, ViewBuilder, dom_id
 from procgen.web.pages.labels import step_label
-from procgen.web.views import ErrorItem, FieldView, ViewBuilder, dom_id
 from procgen.workflow import DenialCode
 
 __all__ = [
     "ActionForm",
     "ActionPost",
+    "Loc",
     "action_fields",
     "action_forms",
     "denial_text",
@@ -190,19 +191,19 @@ def _value(f: Field, text: str, locale: str) -> tuple[Any, str | None]:
     label = f.label.get(locale)
     if f.type == "date":
         iso = _iso_date(text)
-        return (iso, None) if iso else (None, render("date", locale, label))
+        return (iso, None) if iso else (None, field_message("date", locale, label))
     if f.type == "boolean":
         lowered = text.strip().lower()
         if lowered in ("true", "on", "1", "yes"):
             return True, None
         if lowered in ("false", "0", "no"):
             return False, None
-        return None, render("type.boolean", locale, label)
+        return None, field_message("type.boolean", locale, label)
     if f.type in ("integer", "money"):
         try:
             return int(text.strip().replace(".", "").replace(",", "")), None
         except ValueError:
-            return None, render("type.integer", locale, label)
+            return None, field_message("type.integer", locale, label)
     return text, None
 
 

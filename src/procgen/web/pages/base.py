@@ -34,13 +34,13 @@ from procgen.service import (
 )
 from procgen.store.records import EventRecord
 from procgen.types import Locale
-from procgen.web.auth import DevAuth, request_user
+from procgen.web.auth.backends import DevAuth, request_user
 from procgen.web.pages.dossier import DossierFile
 from procgen.web.pages.papers import PAPERS, build_paper
 from procgen.web.pages.rendering import PageProblem, PageRenderer, url
 from procgen.web.security import BodyTooLarge, FormOptions, csrf_ok, limited, request_locale
 
-__all__ = ["PagesBase", "PagesOptions", "not_found"]
+__all__ = ["Handler", "PagesBase", "PagesOptions", "not_found"]
 
 T = TypeVar("T")
 Handler = Callable[[Request, Locale], Awaitable[Response]]
@@ -57,7 +57,7 @@ class PagesOptions:
             document), in bytes.
         login_url: where anonymous visitors of signed-in pages are sent (``?next=`` is
             added); by default the pages' own sign-in page when they have a
-            :class:`~procgen.web.auth.DevAuth`, else a "sign in" message.
+            :class:`~procgen.web.auth.backends.DevAuth`, else a "sign in" message.
         pdf: offer papers as PDF when WeasyPrint is installed.
     """
 

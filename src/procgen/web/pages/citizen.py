@@ -2,7 +2,7 @@
 
 The catalogue searches names, summaries, codes and sectors with accents and case ignored
 (:func:`fold`), so ``nghia vu`` finds *Nghĩa vụ quân sự*. Signing in is offered with the
-development backend (:class:`~procgen.web.auth.DevAuth`); a deployment with single sign-on
+development backend (:class:`~procgen.web.auth.backends.DevAuth`); a deployment with single sign-on
 sends visitors to its own login page instead (``PagesOptions.login_url``).
 """
 
@@ -18,10 +18,10 @@ from starlette.routing import NoMatchFound
 from procgen.i18n import translator
 from procgen.spec.models import OnlineLevel, ProcedureSpec
 from procgen.types import Locale
-from procgen.web.auth import app_root
+from procgen.web.apply.views import ErrorItem
+from procgen.web.auth.backends import app_root
 from procgen.web.pages.base import PagesBase, not_found
 from procgen.web.pages.worklist import Choice
-from procgen.web.views import ErrorItem
 
 __all__ = ["CitizenPages", "fold"]
 
@@ -70,7 +70,7 @@ class CitizenPages(PagesBase):
     async def catalogue(self, request: Request, locale: Locale) -> Response:
         _ = translator(locale).gettext
         query = request.query_params.get("q", "")[:_MAX_QUERY].strip()
-        specs = list(self.service.registry)
+        specs = list(self.service.registry.specs(latest=True))
         sectors: dict[str, str] = {}
         for spec in specs:
             name = spec.sector.name.get(locale) if spec.sector.name else spec.sector.id

@@ -11,9 +11,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from procgen.files import accept_attribute, canonical, human_size
 from procgen.i18n import translator
 from procgen.service.records import ActionChoice
 from procgen.spec.models import Document, Field, ProcedureSpec
+from procgen.web.apply.views import SummaryRow, format_answer
 from procgen.web.pages.actions import ActionForm, action_forms
 from procgen.web.pages.dossier import DossierFile
 from procgen.web.pages.history import applicant_must_act, history_lines, tracking
@@ -27,18 +29,19 @@ from procgen.web.pages.labels import (
     step_label,
 )
 from procgen.web.pages.papers import available_papers
-from procgen.web.state import human_size
-from procgen.web.uploads import accept_attribute, canonical
-from procgen.web.views import SummaryRow, format_answer
 from procgen.workflow import LiveStatus
 
 __all__ = [
     "DocumentRow",
+    "Loc",
     "PaperRow",
+    "PaperUrl",
     "UploadView",
     "applicant_context",
     "data_rows",
+    "document_rows",
     "officer_context",
+    "paper_rows",
     "upload_views",
 ]
 

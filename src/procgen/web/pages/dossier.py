@@ -20,8 +20,8 @@ from procgen.spec.models import ProcedureSpec, ResolvedCase, Step
 from procgen.store.records import AttachmentRecord, DossierRecord, EventRecord
 from procgen.web.pages.labels import find_case, find_step
 from procgen.workflow import (
+    CaseDeadlines,
     Deadlines,
-    DossierClock,
     HistoryEntry,
     Timeline,
     Timeliness,
@@ -109,9 +109,9 @@ class DossierFile:
         return find_case(self.spec, self.record.case_id)
 
     @cached_property
-    def clock(self) -> DossierClock:
+    def clock(self) -> CaseDeadlines:
         """The legal-clock rules of the case."""
-        return DossierClock(self.case, self.deadlines)
+        return CaseDeadlines(self.case, self.deadlines)
 
     @property
     def step(self) -> Step | None:

@@ -26,14 +26,17 @@ from starlette.responses import Response
 from procgen.i18n import translator
 from procgen.service import Actions, Conflict, Invalid, Unauthenticated, User, WorklistQuery
 from procgen.types import Locale
-from procgen.web.auth import request_user
+from procgen.web.auth.backends import request_user
 from procgen.web.pages.actions import error_items, form_errors, parse_action_post
 from procgen.web.pages.base import PagesBase, not_found
 from procgen.web.pages.context import applicant_context, officer_context
 from procgen.web.pages.labels import action_label
 from procgen.web.pages.worklist import read_filters, worklist_query, worklist_rows
 
-__all__ = ["DossierPages"]
+__all__ = [
+    "DossierPages",
+    "Loc",
+]
 
 Loc = tuple[str | int, ...]
 

@@ -27,6 +27,7 @@ from procgen.web.pages.labels import (
 )
 
 __all__ = [
+    "APPLICANT_INPUTS",
     "HistoryLine",
     "NextStep",
     "Tracking",

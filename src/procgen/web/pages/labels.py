@@ -32,6 +32,7 @@ from procgen.workflow import LiveStatus, Timeliness
 
 __all__ = [
     "VIETNAM",
+    "Gettext",
     "action_label",
     "channel_label",
     "deadline_text",

@@ -57,6 +57,7 @@ __all__ = [
     "PaperLink",
     "available_papers",
     "build_paper",
+    "long_date",
     "paper_events",
 ]
 

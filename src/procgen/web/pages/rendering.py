@@ -1,6 +1,6 @@
 """Rendering the citizen and officer pages: templates, shared context, headers, cookies.
 
-The pages reuse the form pages' renderer (:class:`~procgen.web.rendering.TemplateRenderer`),
+The pages reuse the form pages' renderer (:class:`~procgen.web.apply.rendering.TemplateRenderer`),
 layout (``forms/base.html``), stylesheet and security rules (:mod:`procgen.web.security`):
 the same Content-Security-Policy, the same double-submit CSRF cookie, the same language
 cookie, so one visitor moves between the wizard and these pages without noticing. Routes are
@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from procgen.i18n import translator
-from procgen.web.rendering import TemplateRenderer
+from procgen.web.apply.rendering import TemplateRenderer
 
 __all__ = ["NAMESPACE", "PageProblem", "PageRenderer", "url"]
 

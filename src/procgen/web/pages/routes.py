@@ -18,7 +18,7 @@ prefix works)::
     GET       /_static/{path}                        pages.css, print.css (and the forms' files)
 
 Routes are named ``procgen.pages.*``. The app must run
-:class:`~procgen.web.auth.AuthMiddleware` so the pages know the signed-in user.
+:class:`~procgen.web.auth.backends.AuthMiddleware` so the pages know the signed-in user.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from procgen import forms
 from procgen.forms import FieldTypeRegistry
 from procgen.service import DossierService, Filed
 from procgen.types import Locale
-from procgen.web.auth import DevAuth
+from procgen.web.auth.backends import DevAuth
 from procgen.web.pages.base import PagesOptions
 from procgen.web.pages.citizen import CitizenPages
 from procgen.web.pages.dossiers import DossierPages

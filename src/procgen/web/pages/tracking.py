@@ -25,12 +25,12 @@ from starlette.responses import Response
 from procgen.i18n import translator
 from procgen.service import Actions, Conflict, DossierView, Invalid, NotFound, Tracked, Upload
 from procgen.types import Locale
+from procgen.web.apply.views import ErrorItem
 from procgen.web.pages.actions import error_items, form_errors, parse_action_post
 from procgen.web.pages.base import PagesBase, not_found
 from procgen.web.pages.context import applicant_context
-from procgen.web.views import ErrorItem
 
-__all__ = ["TrackedActing", "TrackingPages"]
+__all__ = ["Loc", "TrackedActing", "TrackingPages"]
 
 Loc = tuple[str | int, ...]
 

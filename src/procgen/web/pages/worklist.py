@@ -25,6 +25,7 @@ from procgen.web.pages.labels import (
 from procgen.workflow import Deadlines, LiveStatus
 
 __all__ = [
+    "PAGE_SIZE",
     "Choice",
     "WorklistFilters",
     "WorklistRow",
@@ -92,7 +93,7 @@ def read_filters(
     params: Mapping[str, str], user: User, registry: Registry, locale: str
 ) -> WorklistFilters:
     """The filters of the query string, keeping only values this officer can use."""
-    specs = [s for s in registry if user.roles & s.role_ids()]
+    specs = [s for s in registry.specs(latest=True) if user.roles & s.role_ids()]
     codes = {s.code for s in specs}
     procedure = params.get("procedure") if params.get("procedure") in codes else None
     steps: dict[str, str] = {}
