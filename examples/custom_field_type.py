@@ -9,6 +9,20 @@ registry to the forms functions.
 The unit code here is illustrative: five digits, the last a check digit computed from the
 first four with weights 3, 1, 3, 1 (modulo 10), so that a mistyped digit is caught.
 
+Once registered, the type works everywhere procgen reads specs; :func:`field_types` is the
+registry to hand over (as an object, or as ``custom_field_type:field_types`` where a setting
+names it)::
+
+    registry = procgen.Registry.from_path("definitions", field_types=field_types())
+    app = procgen.create_app(registry)            # API, wizard, pages: one compiled registry
+    app = procgen.create_app("definitions", field_types=field_types())      # the same
+
+    # the pytest plugin (pyproject.toml, [tool.pytest.ini_options]):
+    #     procgen_field_types = "custom_field_type:field_types"
+    # the command line (or [tool.procgen] field_types = "..." in pyproject.toml):
+    #     procgen check --field-types custom_field_type:field_types
+    #     procgen serve --field-types custom_field_type:field_types
+
 Run it with ``python examples/custom_field_type.py``.
 """
 
@@ -22,6 +36,7 @@ from pydantic import AfterValidator, Strict
 import procgen
 from procgen.forms import (
     FieldType,
+    FieldTypeRegistry,
     default_field_types,
     example_payload,
     from_form,
@@ -81,6 +96,14 @@ UNIT_CODE = FieldType(
     example=_example,
 )
 
+
+def field_types() -> FieldTypeRegistry:
+    """The built-in field types and ``unit_code``: the deployment's registry."""
+    registry = default_field_types()
+    registry.register(UNIT_CODE)
+    return registry
+
+
 SPEC = """\
 code: EX-UNIT-01
 name: {vi: Đăng ký tham gia huấn luyện, en: Registration for training}
@@ -115,8 +138,7 @@ steps:
 
 def main() -> None:
     """Register the type, load a spec that uses it, and validate a few payloads."""
-    registry = default_field_types()
-    registry.register(UNIT_CODE)
+    registry = field_types()
     spec = procgen.loads(SPEC, "custom-field-type.yaml", field_types=registry.names())
 
     schema = payload_schema(spec, field_types=registry)

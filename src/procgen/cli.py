@@ -9,14 +9,21 @@ procgen serve [DEFINITIONS] [--db URL] [--host] [--port] [--reload]   run the se
 procgen db upgrade [--db URL]                        create or upgrade the database schema
 procgen users add NAME --role R [--password-stdin]   a user of the development backend
 procgen worker [DEFINITIONS] [--db URL] [--every S]  the expiry worker, for several processes
+
+The commands that read specs (check, graph, scenarios, serve, worker) take
+``--field-types module:attr``, the deployment's field types; without it they read
+``[tool.procgen] field_types`` from ./pyproject.toml when there is one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
 import time
+import tomllib
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -25,6 +32,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from procgen.errors import ConfigurationError, SpecError
+from procgen.forms.types import FieldTypeRegistry, resolve_field_types
 from procgen.spec.diagnostics import Diagnostic, Severity
 from procgen.spec.lint import lint_spec
 from procgen.spec.loader import LoadedSpec, load_sources
@@ -60,6 +69,99 @@ UsersOption = Annotated[
     typer.Option("--users", envvar="PROCGEN_USERS", help="The development users file (TOML)."),
 ]
 
+_FieldTypesOption = Annotated[
+    str | None,
+    typer.Option(
+        "--field-types",
+        metavar="MODULE:ATTR",
+        help="The deployment's field types: a FieldTypeRegistry, or a function returning one "
+        "(e.g. myproject.types:FIELD_TYPES). Default: [tool.procgen] field_types in "
+        "./pyproject.toml, else the built-in types.",
+    ),
+]
+_PROJECT_FILE = Path("pyproject.toml")
+_UNKNOWN_TYPE_HINT = "for a custom type, use --field-types module:attr"
+
+
+@dataclasses.dataclass(frozen=True)
+class _FieldTypes:
+    """The field types a command works with, and where they were named (None: built in)."""
+
+    registry: FieldTypeRegistry | None = None
+    reference: str | None = None
+    source: str = "--field-types"
+
+    def names(self) -> frozenset[str] | None:
+        return None if self.registry is None else self.registry.names()
+
+
+def _project_field_types() -> str | None:
+    """``[tool.procgen] field_types`` of ./pyproject.toml, when there is one; exit 2 when the
+    file cannot be read or the setting is not a ``module:attr`` string."""
+    if not _PROJECT_FILE.is_file():
+        return None
+    try:
+        with _PROJECT_FILE.open("rb") as handle:
+            project = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        typer.echo(f"procgen: cannot read {_PROJECT_FILE}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    tool = project.get("tool")
+    settings = tool.get("procgen") if isinstance(tool, dict) else None
+    if not isinstance(settings, dict) or "field_types" not in settings:
+        return None
+    value = settings["field_types"]
+    if not isinstance(value, str) or not value.strip():
+        typer.echo(
+            f"procgen: [tool.procgen] field_types in {_PROJECT_FILE} must be a string "
+            'module:attr, e.g. field_types = "myproject.types:FIELD_TYPES"',
+            err=True,
+        )
+        raise typer.Exit(2)
+    return value.strip()
+
+
+def _field_types(given: str | None) -> _FieldTypes:
+    """The field types named by ``--field-types`` or the project's settings; exit 2 with the
+    problem when they cannot be resolved."""
+    reference, source = given, "--field-types"
+    if reference is None:
+        reference, source = _project_field_types(), f"[tool.procgen] in {_PROJECT_FILE}"
+    if reference is None:
+        return _FieldTypes()
+    try:
+        registry = resolve_field_types(reference)
+    except ConfigurationError as exc:
+        typer.echo(f"procgen: {exc} (from {source})", err=True)
+        raise typer.Exit(2) from None
+    return _FieldTypes(registry, reference, source)
+
+
+def _type_hint(types: _FieldTypes) -> str:
+    """What to do about an unknown field type."""
+    if types.reference is None:
+        return _UNKNOWN_TYPE_HINT
+    return f"is it registered in {types.reference} (from {types.source})?"
+
+
+def _with_type_hint(findings: Iterable[Diagnostic], types: _FieldTypes) -> list[Diagnostic]:
+    """``findings`` with a hint on each unknown field type: name the registry that has it."""
+    extra = _type_hint(types)
+    return [
+        dataclasses.replace(d, hint=_join_hints(d.hint, extra))
+        if d.code == "unknown-field-type"
+        else d
+        for d in findings
+    ]
+
+
+def _join_hints(first: str | None, second: str) -> str:
+    if not first:
+        return second
+    if first.endswith("?"):  # "did you mean 'tax_code'? For a custom type, ..."
+        return f"{first} {second[0].upper()}{second[1:]}"
+    return f"{first}; {second}"
+
 
 class OutputFormat(StrEnum):
     """How ``procgen check`` prints its findings."""
@@ -68,10 +170,10 @@ class OutputFormat(StrEnum):
     JSON = "json"
 
 
-def _check_all(paths: list[Path]) -> list[tuple[LoadedSpec, list[Diagnostic]]]:
+def _check_all(paths: list[Path], types: _FieldTypes) -> list[tuple[LoadedSpec, list[Diagnostic]]]:
     results = []
-    for loaded in load_sources(paths):
-        findings = list(loaded.diagnostics)
+    for loaded in load_sources(paths, field_types=types.names()):
+        findings = _with_type_hint(loaded.diagnostics, types)
         if loaded.spec is not None:
             findings.extend(lint_spec(loaded.spec, loaded.source))
         findings.sort()
@@ -89,10 +191,11 @@ def check(
     output: Annotated[
         OutputFormat, typer.Option("--format", help="text for people, json for tools.")
     ] = OutputFormat.TEXT,
+    field_types: _FieldTypesOption = None,
 ) -> None:
     """Load and lint procedure specs; exit 1 if any has errors (or warnings with --strict)."""
     targets = paths or [DEFAULT_DEFINITIONS]
-    results = _check_all(targets)
+    results = _check_all(targets, _field_types(field_types))
     findings = [d for _, found in results for d in found]
     errors = sum(d.severity is Severity.ERROR for d in findings)
     warnings = len(findings) - errors
@@ -171,14 +274,24 @@ def schema(
         typer.echo(f"wrote {output}")
 
 
-def _latest(definitions: Path, code: str) -> ProcedureSpec:
+def _latest(definitions: Path, code: str, types: _FieldTypes) -> ProcedureSpec:
     """The latest version of procedure ``code`` in ``definitions``; exit 2 naming the known
-    codes when there is none."""
-    found = [r.spec for r in load_sources([definitions]) if r.spec is not None]
+    codes (and the files that do not load) when there is none."""
+    loaded = load_sources([definitions], field_types=types.names())
+    found = [r.spec for r in loaded if r.spec is not None]
     matches = [s for s in found if s.code == code]
     if not matches:
         known = ", ".join(sorted({s.code for s in found})) or "none"
-        typer.echo(f"no procedure {code!r} in {definitions} (known: {known})", err=True)
+        message = f"no procedure {code!r} in {definitions} (known: {known})"
+        broken = [r for r in loaded if r.spec is None]
+        if broken:
+            message += f"; {len(broken)} file(s) have errors (procgen check {definitions})"
+        unknown = sorted(
+            {d.message for r in broken for d in r.diagnostics if d.code == "unknown-field-type"}
+        )
+        if unknown:
+            message += f": {'; '.join(unknown)} ({_type_hint(types)})"
+        typer.echo(message, err=True)
         raise typer.Exit(2)
     return max(matches, key=lambda s: s.version)
 
@@ -196,11 +309,12 @@ def graph(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead.")
     ] = None,
+    field_types: _FieldTypesOption = None,
 ) -> None:
     """Print a procedure's workflow as a Mermaid state diagram (or Graphviz DOT)."""
-    from procgen.workflow.graph import to_dot, to_mermaid
+    from procgen.workflow.diagrams import to_dot, to_mermaid
 
-    spec = _latest(definitions, code)
+    spec = _latest(definitions, code, _field_types(field_types))
     cases = [c for c in spec.effective_cases() if case is None or c.id == case]
     if not cases:
         known = ", ".join(c.id for c in spec.effective_cases())
@@ -238,6 +352,7 @@ def scenarios(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead.")
     ] = None,
+    field_types: _FieldTypesOption = None,
 ) -> None:
     """Write a .feature skeleton that takes every action of a procedure at least once."""
     import datetime as dt
@@ -252,14 +367,20 @@ def scenarios(
         except ValueError:
             typer.echo(f"--today {today!r} is not a date: write it DD/MM/YYYY", err=True)
             raise typer.Exit(2) from None
-    spec = _latest(definitions, code)
+    types = _field_types(field_types)
+    spec = _latest(definitions, code, types)
     language: Literal["vi", "en"] = "en" if lang is ScenarioLanguage.EN else "vi"
-    text = feature_for(spec, language=language, today=start)
+    text = feature_for(spec, language=language, today=start, field_types=types.registry)
     if output is None:
         typer.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
         typer.echo(f"wrote {output}")
+
+
+def _spec_error(error: SpecError, types: _FieldTypes) -> str:
+    """A spec error's text, with the hint on unknown field types."""
+    return str(SpecError(_with_type_hint(error.diagnostics, types)))
 
 
 def _definitions(given: Path | None) -> Path:
@@ -288,28 +409,31 @@ def serve(
     https_only: Annotated[
         bool, typer.Option("--https-only", help="Session cookies over HTTPS only.")
     ] = False,
+    field_types: _FieldTypesOption = None,
 ) -> None:
     """Serve the procedures: form pages, REST API, sign-in; a new SQLite file gets its schema."""
     import uvicorn
 
-    from procgen.errors import SpecError
     from procgen.registry import Registry
     from procgen.store import SchemaOutOfDate
     from procgen.web.serving import ServeSettings, prepare_database
 
     folder = _definitions(definitions)
+    types = _field_types(field_types)
     try:
-        registry = Registry.from_path(folder)
+        registry = Registry.from_path(folder, field_types=types.registry)
         done = prepare_database(db)
     except SpecError as exc:
-        typer.echo(str(exc), err=True)
+        typer.echo(_spec_error(exc, types), err=True)
         raise typer.Exit(1) from exc
     except SchemaOutOfDate as exc:
         typer.echo(f"procgen: {exc}", err=True)
         raise typer.Exit(1) from exc
     if done:
         typer.echo(f"procgen: {done}")
-    settings = ServeSettings(folder, db, users, attachments, https_only)
+    settings = ServeSettings(
+        folder, db, users, attachments, https_only, field_types=types.reference or ""
+    )
     os.environ.update(settings.to_env())
     base = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}"
     typer.echo(f"procgen: serving {len(registry)} procedures from {folder} on {db}")
@@ -389,11 +513,18 @@ def worker(
     db: DbOption = DEFAULT_DB,
     every: Annotated[float, typer.Option(help="Seconds between runs.")] = 60.0,
     once: Annotated[bool, typer.Option("--once", help="Run once and exit.")] = False,
+    field_types: _FieldTypesOption = None,
 ) -> None:
     """Move dossiers whose deadline on the applicant has passed (on_expiry), periodically."""
     from procgen.web.serving import build_service
 
-    service = build_service(_definitions(definitions), db)
+    folder = _definitions(definitions)
+    types = _field_types(field_types)
+    try:
+        service = build_service(folder, db, field_types=types.registry)
+    except SpecError as exc:
+        typer.echo(_spec_error(exc, types), err=True)
+        raise typer.Exit(1) from exc
     while True:
         for expired in service.run_expiries():
             typer.echo(f"{expired.number}: {expired.from_step} -> {expired.to_step}")

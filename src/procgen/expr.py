@@ -31,6 +31,7 @@ from procgen.errors import ProcgenError
 __all__ = [
     "ExprError",
     "ExprEvaluationError",
+    "ExprResultError",
     "ExprSyntaxError",
     "Expression",
     "compile_expr",
@@ -64,7 +65,13 @@ class ExprSyntaxError(ExprError):
 
 
 class ExprEvaluationError(ExprError):
-    """A CEL expression failed while being evaluated (e.g. comparing null with a number)."""
+    """A CEL expression failed while being evaluated (e.g. comparing null with a number, an
+    arithmetic overflow on large values)."""
+
+
+class ExprResultError(ExprEvaluationError):
+    """A condition gave something other than true or false: a mistake in the spec, whatever
+    the values."""
 
 
 @dataclass(frozen=True)
@@ -97,11 +104,12 @@ class Expression:
         """Evaluate and require a boolean result.
 
         Raises:
-            ExprEvaluationError: when evaluation fails or the result is not a boolean.
+            ExprEvaluationError: when evaluation fails; :class:`ExprResultError` when the
+                result is not a boolean.
         """
         result = self.evaluate(variables)
         if not isinstance(result, bool):
-            raise ExprEvaluationError(
+            raise ExprResultError(
                 f"{self.source!r} must give true or false, got {type(result).__name__}"
             )
         return result

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 from babel.numbers import format_decimal
 
+from procgen.types import Locale
+
 __all__ = [
     "MIME_TYPES",
     "UploadProblem",
@@ -82,6 +84,9 @@ _ODF = {
     b"application/vnd.oasis.opendocument.spreadsheet": "ods",
 }
 _OOXML = (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx"))
+# Markup a browser would render or run, never in the first KiB of a real PDF (whose header may
+# sit anywhere in that KiB, after bytes readers skip).
+_MARKUP = re.compile(rb"<(?:html|head|body|script|!doctype|svg|iframe|object|embed)", re.I)
 
 
 def canonical(extension: str) -> str:
@@ -94,7 +99,7 @@ def sniff(data: bytes) -> str | None:
     """The kind of file ``data`` holds, as a canonical extension, or None when unknown."""
     head = data[:64]
     if head.startswith(b"%PDF-"):
-        return "pdf"
+        return _sniff_pdf(data)
     if head.startswith(b"\xff\xd8\xff"):
         return "jpg"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -112,10 +117,18 @@ def sniff(data: bytes) -> str | None:
     if head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         return _sniff_zip(data)
     if b"%PDF-" in data[:1024]:  # readers accept a PDF header anywhere in the first 1 KiB
-        return "pdf"
+        return _sniff_pdf(data)
     if head.lstrip().startswith(b"<?xml"):
         return "xml"
     return "txt" if _is_text(data) else None
+
+
+def _sniff_pdf(data: bytes) -> str | None:
+    """``pdf``, unless the first KiB also reads as HTML or script (a polyglot a browser could
+    render): then the file is whatever the rest of :func:`sniff` says, never a PDF."""
+    if _MARKUP.search(data[:1024]):
+        return "txt" if _is_text(data) else None
+    return "pdf"
 
 
 def _sniff_zip(data: bytes) -> str:
@@ -196,25 +209,31 @@ def check_upload(data: bytes, *, accept: Iterable[str], max_size: int) -> Upload
 
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+# Bidirectional controls (``invoice\u202efdp.exe`` shows as ``invoiceexe.pdf``) and other
+# characters that change how a name reads without being seen.
+_HIDDEN = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+")
 
 
 def clean_filename(name: str | None, *, kind: str | None = None, limit: int = 120) -> str:
-    """A file name safe to show and to store: no directories, controls or reserved characters.
+    """A file name safe to show and to store: in NFC, no directories, controls, reserved
+    characters or bidirectional controls (each becomes ``_``), never made only of those.
 
     The extension is made to match the sniffed ``kind`` when the name's does not.
     """
     base = unicodedata.normalize("NFC", (name or "").replace("\\", "/").rsplit("/", 1)[-1])
-    base = _UNSAFE.sub("_", base).strip(" .") or "file"
+    base = _HIDDEN.sub("_", _UNSAFE.sub("_", base)).strip(" .") or "file"
     stem, dot, ext = base.rpartition(".")
     if not dot:
         stem, ext = base, ""
     if kind is not None and not accepts((ext,), kind) and canonical(ext) != kind:
         stem, ext = base, kind
+    if not stem.strip("_ "):  # nothing left that a person could read
+        stem = "file"
     stem = stem[: max(1, limit - len(ext) - 1)]
     return f"{stem}.{ext}" if ext else stem
 
 
-def human_size(size: int, locale: str) -> str:
+def human_size(size: int, locale: Locale) -> str:
     """``10000000`` → ``10 MB`` (sizes in a spec are decimal: 10MB is 10,000,000 bytes)."""
     for unit, factor in (("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
         if size >= factor:

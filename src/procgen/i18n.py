@@ -112,21 +112,21 @@ def negotiate(*, query: str | None, accept_language: str | None) -> Locale:
     return DEFAULT_LOCALE
 
 
-def format_date(value: dt.date, locale: str = DEFAULT_LOCALE) -> str:
+def format_date(value: dt.date, locale: Locale = DEFAULT_LOCALE) -> str:
     """A date as people of ``locale`` write it: ``25/06/2026`` (vi), ``Jun 25, 2026`` (en)."""
     if locale == "en":
         return _babel_date(value, format="medium", locale="en")
     return value.strftime("%d/%m/%Y")
 
 
-def format_datetime(value: dt.datetime, locale: str = DEFAULT_LOCALE) -> str:
+def format_datetime(value: dt.datetime, locale: Locale = DEFAULT_LOCALE) -> str:
     """A date and time in the local time zone of ``value`` (convert before calling)."""
     if locale == "en":
         return _babel_datetime(value, format="medium", locale="en")
     return value.strftime("%H:%M %d/%m/%Y")
 
 
-def format_money(amount: int | Decimal, locale: str = DEFAULT_LOCALE) -> str:
+def format_money(amount: int | Decimal, locale: Locale = DEFAULT_LOCALE) -> str:
     """An amount of đồng: ``1.500.000 ₫`` (vi), ``VND 1,500,000`` (en)."""
     if locale == "en":
         return f"VND {format_decimal(amount, locale='en')}"

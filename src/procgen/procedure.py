@@ -153,15 +153,15 @@ class Procedure:
 
     def validate(
         self,
-        data: Mapping[str, Any],
+        payload: Mapping[str, Any],
         *,
-        locale: Locale | str = "vi",
+        locale: Locale = "vi",
         today: dt.date | None = None,
         now: dt.datetime | None = None,
         only: frozenset[str] | set[str] | None = None,
     ) -> FormResult:
         """:func:`~procgen.forms.validate_payload` with this procedure's form."""
-        return validate_payload(self.form, data, locale=locale, today=today, now=now, only=only)
+        return validate_payload(self.form, payload, locale=locale, today=today, now=now, only=only)
 
     def typed(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """Stored (JSON) data back in Python types (dates, decimals) for guards; as stored if

@@ -1,34 +1,30 @@
 """The vocabulary of procgen: names used across the library.
 
-Identifiers in a spec are plain strings checked by the loader; these aliases document which
-kind of identifier a value holds.
+Identifiers (procedure codes, step, case, field and dossier ids) are plain ``str``; the
+parameter names say which kind a value holds (``code``, ``step_id``, ``case_id``...).
 """
 
 from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-__all__ = [
-    "ActionId",
-    "DocumentId",
-    "FieldId",
-    "Locale",
-    "ProcedureCode",
-    "RoleId",
-    "StepId",
-]
+__all__ = ["Locale"]
 
-#: A field identifier, also a CEL variable name (``applicant_name``).
-FieldId: TypeAlias = str
-#: A document (dossier component) identifier.
-DocumentId: TypeAlias = str
-#: A role identifier (``reception``, ``approver``); ``applicant`` is built in.
-RoleId: TypeAlias = str
-#: A step identifier: a state of a dossier.
-StepId: TypeAlias = str
-#: An action identifier, unique within its step.
-ActionId: TypeAlias = str
-#: A procedure's stable code, used in URLs (``1.001748`` or ``QP-VT-01``).
-ProcedureCode: TypeAlias = str
 #: The user interface languages: Vietnamese first, English second.
 Locale: TypeAlias = Literal["vi", "en"]
+
+# Removed in 0.2: aliases of ``str`` that nothing used. Importable for one more release.
+_REMOVED = ("ActionId", "DocumentId", "FieldId", "ProcedureCode", "RoleId", "StepId")
+
+
+def __getattr__(name: str) -> object:
+    if name in _REMOVED:
+        import warnings
+
+        warnings.warn(
+            f"procgen.types.{name} is deprecated: it was an alias of str; use str",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return str
+    raise AttributeError(f"module 'procgen.types' has no attribute {name!r}")

@@ -14,10 +14,9 @@ from typing import Any
 
 import pytest
 
-from procgen import Registry
 from procgen.testing.wizard import FormsHarness, harness
 from tests.browser.server import serve
-from tests.conftest import DEFINITIONS
+from tests.web.support import registry
 
 NOW = dt.datetime(2026, 4, 15, 2, 0, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 4, 15)
@@ -58,7 +57,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def site() -> Iterator[tuple[str, FormsHarness]]:
     """The form pages of the bundled procedures, served over HTTP; its clock stands still."""
-    forms_app = harness(Registry.from_path(DEFINITIONS), now=NOW)
+    forms_app = harness(registry(), now=NOW)
     with serve(forms_app.app) as url:
         yield url, forms_app
 

@@ -18,7 +18,7 @@ import pytest
 from procgen import Registry, forms
 from procgen.spec.models import ProcedureSpec
 from procgen.testing.wizard import FormsHarness, sample_file
-from procgen.web.apply.encoding import encode_values
+from procgen.web.apply.encoding import encode_answers
 from procgen.web.apply.wizard import DOCUMENTS_SLUG, resolve, wizard_pages
 from tests.browser.conftest import TODAY
 from tests.conftest import DEFINITIONS
@@ -168,7 +168,7 @@ def apply(
     stop_at: str | None = None,
 ) -> None:
     """From the start page to the check page, every page answered with the example payload."""
-    values, rows = encode_values(spec.fields, forms.example_payload(spec, today=TODAY))
+    values, rows = encode_answers(spec.fields, forms.example_payload(spec, today=TODAY))
     for _ in range(12):
         if "/check-answers" in page.url:
             return

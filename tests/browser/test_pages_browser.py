@@ -13,32 +13,21 @@ from typing import Any
 
 import pytest
 
-from procgen.service import DossierService
-from procgen.store import DossierStore, FileStorage, create_engine_for, upgrade
-from procgen.web.auth.backends import DevAuth, SessionCookies
-from procgen.web.auth.users import UserDirectory
-from procgen.workflow import ManualClock
+from procgen.testing.databases import SqliteTemplate
 from tests.browser.server import serve
-from tests.pages.conftest import PASSWORD, REGISTRY, T0, Pages, accounts, build_app
+from tests.pages.conftest import PASSWORD, Pages, open_pages
 
 
 @pytest.fixture(scope="module")
-def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pages]]:
-    """The pages on a fresh SQLite database, served over HTTP, with two dossiers filed."""
+def office(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: SqliteTemplate
+) -> Iterator[tuple[str, Pages]]:
+    """The pages on a fresh SQLite database, served over HTTP."""
     folder = tmp_path_factory.mktemp("pages-browser")
-    url = f"sqlite:///{folder / 'procgen.sqlite3'}"
-    upgrade(url)
-    engine = create_engine_for(url)
-    clock = ManualClock(T0)
-    service = DossierService(
-        REGISTRY, DossierStore(engine, clock=clock), FileStorage(folder / "files"), clock=clock
-    )
-    sessions = SessionCookies("browser-secret", clock=clock)
-    auth = DevAuth(UserDirectory(accounts=accounts()), sessions)
-    pages = Pages(build_app(service, auth), service, clock, sessions)
+    pages = open_pages(sqlite_template.fresh(folder), folder / "files")
     with serve(pages.app) as base:
         yield base, pages
-    engine.dispose()
+    pages.close()
     shutil.rmtree(folder, ignore_errors=True)
 
 

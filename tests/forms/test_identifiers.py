@@ -1,4 +1,4 @@
-"""Vietnamese identifiers: personal ID (CCCD), phone, tax code, email, address (DOMAIN.md §6)."""
+"""Vietnamese identifiers: personal ID, phone, tax code, email, address (docs/domain.md §7-8)."""
 
 from __future__ import annotations
 

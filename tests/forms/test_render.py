@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import hashlib
 import json
@@ -19,7 +20,7 @@ from procgen import Registry, forms, loads
 from procgen.i18n import translator
 from procgen.testing.wizard import FormsHarness, HtmlPage, harness, make_client, run_sync
 from procgen.web.apply import InMemoryDraftStore, InMemorySubmitHandler, form_routes, new_draft
-from procgen.web.apply.encoding import encode_values
+from procgen.web.apply.encoding import encode_answers
 from procgen.web.apply.wizard import wizard_pages
 from tests.conftest import DEFINITIONS, ROOT
 
@@ -34,7 +35,7 @@ def _prefilled(app: FormsHarness, code: str) -> str:
     """A draft holding the procedure's example answers; returns its URL."""
     spec = REGISTRY.get(code).spec
     draft = new_draft(code, spec.version, ttl=dt.timedelta(days=1), now=NOW)
-    draft.values, draft.rows = encode_values(spec.fields, forms.example_payload(spec, today=TODAY))
+    draft.values, draft.rows = encode_answers(spec.fields, forms.example_payload(spec, today=TODAY))
     draft.attempted = {page.slug for page in wizard_pages(spec)}
     run_sync(app.drafts.save(draft))
     return f"/{code}/draft/{draft.token}"
@@ -79,7 +80,7 @@ def test_every_page_renders_accessibly(code: str, locale: str) -> None:
             assert label in html.text() or f.when, label
         assert t("Save and continue") in html.text()
     check = HtmlPage(app.client.get(f"{base}/check-answers?lang={locale}").text)
-    assert check.h1 == t("Check your answers before sending your application")
+    assert check.h1 == t("Check your answers before sending your dossier")
     _assert_accessible(check)
 
 
@@ -250,15 +251,21 @@ def _template_messages() -> set[str]:
 
 
 def _python_messages() -> set[str]:
-    found = set()
-    for path in (PACKAGE / "web").glob("*.py"):
-        source = path.read_text(encoding="utf-8")
-        found |= set(re.findall(r'(?:\b_|gettext)\(\s*"([^"]+)"', source))
-        found |= set(
-            re.findall(r'HttpProblem\(\s*\d+,\s*"([^"]+)",\s*"([^"]+)"', source, re.S)[0:0]
-        )
-        for title, message in re.findall(r'HttpProblem\(\s*\d+,\s*"([^"]+)",\s*"([^"]+)"', source):
-            found |= {title, message}
+    """The msgids the web package's code passes to ``_``/``gettext`` and ``PageProblem``."""
+    found: set[str] = set()
+    paths = sorted((PACKAGE / "web").rglob("*.py"))
+    assert len(paths) > 30, "the web package's modules"
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", None))
+            strings = [a.value for a in node.args if isinstance(a, ast.Constant)]
+            texts = [s for s in strings if isinstance(s, str)]
+            if name in ("_", "gettext") and texts:
+                found.add(texts[0])
+            elif name == "PageProblem":
+                found |= set(texts[:2])
     return found
 
 

@@ -15,7 +15,7 @@ from procgen import Registry, forms
 from procgen.spec.models import ProcedureSpec
 from procgen.testing.wizard import FormsHarness, HtmlPage, harness, sample_documents
 from procgen.web.apply import dom_id
-from procgen.web.apply.encoding import encode_values, initial_values
+from procgen.web.apply.encoding import encode_answers, initial_answers
 from procgen.web.apply.wizard import resolve, wizard_pages
 from tests.conftest import DEFINITIONS
 
@@ -27,7 +27,7 @@ TODAY = dt.date(2026, 4, 15)
 NOW = dt.datetime(2026, 4, 15, 2, 0, tzinfo=dt.UTC)
 TITLES = {
     "vi": ("Kiểm tra thông tin trước khi gửi hồ sơ", "Đã gửi hồ sơ", "Lỗi:"),
-    "en": ("Check your answers before sending your application", "Application sent", "Error:"),
+    "en": ("Check your answers before sending your dossier", "Dossier sent", "Error:"),
 }
 
 
@@ -113,7 +113,7 @@ def test_an_empty_page_shows_each_error_at_its_field(
     assert response.status_code == 303
     assert response.headers["location"].endswith(f"/{page.slug}")
     shown = driver.get(response.headers["location"])
-    defaults = [(n, v) for n, items in initial_values(spec).items() for v in items]
+    defaults = [(n, v) for n, items in initial_answers(spec).items() for v in items]
     expected = _expected_errors(spec, _initial_pairs(first, defaults), page.field_ids, locale)
     assert expected, "an empty first page must have errors"
     _assert_errors_shown(shown, expected, locale)
@@ -182,7 +182,7 @@ def test_wrong_values_are_kept_as_typed_and_explained(
 ) -> None:
     spec = REGISTRY.get(code).spec
     payload = forms.example_payload(spec, today=TODAY)
-    values, rows = encode_values(spec.fields, payload)
+    values, rows = encode_answers(spec.fields, payload)
     driver = app.driver(spec)
     driver.start(lang=locale)
     page = wizard_pages(spec)[0]

@@ -9,7 +9,7 @@ import pytest
 from procgen import Registry, forms
 from procgen.testing.wizard import FormsHarness, HtmlPage, harness, run_sync, sample_documents
 from procgen.web.apply import Draft, DraftConflict, InMemoryDraftStore, StoredFile, new_draft
-from procgen.web.apply.encoding import encode_values
+from procgen.web.apply.encoding import encode_answers
 from procgen.web.apply.wizard import (
     apply_action,
     apply_post,
@@ -137,7 +137,7 @@ def test_blank_rows_line_up_with_the_typed_data() -> None:
 def test_typed_data_survives_the_form_encoding(code: str) -> None:
     spec = REGISTRY.get(code).spec
     payload = forms.example_payload(spec, today=TODAY)
-    values, _ = encode_values(spec.fields, payload)
+    values, _ = encode_answers(spec.fields, payload)
     pairs = [(name, value) for name, items in values.items() for value in items]
     again = forms.from_form(spec, pairs)
     left = forms.validate_payload(spec, payload, today=TODAY, now=NOW)

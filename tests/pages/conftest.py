@@ -1,39 +1,35 @@
-"""Fixtures for the citizen and officer pages: a service on SQLite, users, a signed-in client.
+"""Fixtures for the citizen and officer pages: the whole app, users, signed-in clients.
 
-Every test gets a fresh database (copied from a template migrated once per session), a clock
-standing still on Tuesday 15 April 2025, 09:00 in Hà Nội (inside the military admissions'
-registration window), and one account per role of the bundled procedures (user id = role).
+Every test gets the whole app (:func:`tests.web.support.build`) on a fresh SQLite database
+(``sqlite_url``), a clock standing still on Tuesday 15 April 2025, 09:00 in Hà Nội (inside
+the military admissions' registration window), and one account per role of the bundled
+procedures (user id = role). :class:`Pages` drives it as a browser does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+import sqlalchemy as sa
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Mount
 
-from procgen import Registry
 from procgen.forms import example_payload
 from procgen.service import DossierService, Filed, Upload, User
 from procgen.spec.models import Action, ProcedureSpec
-from procgen.store import DossierStore, FileStorage, create_engine_for, upgrade
 from procgen.testing.wizard import HtmlPage, make_client, sample_documents, sample_file
-from procgen.web.apply.filing import ServiceSubmitHandler, SqlDraftStore
-from procgen.web.apply.routes import form_routes
 from procgen.web.auth.backends import SESSION_COOKIE, AuthMiddleware, DevAuth, SessionCookies
 from procgen.web.auth.users import Account, UserDirectory, hash_password
-from procgen.web.pages import page_routes, receipt_link
+from procgen.web.pages import page_routes
 from procgen.web.pages.actions import action_fields
 from procgen.workflow import ManualClock
-from tests.conftest import DEFINITIONS
+from tests.web.support import Harness, build, registry
 
 if TYPE_CHECKING:
     from starlette.testclient import TestClient
@@ -42,7 +38,7 @@ if TYPE_CHECKING:
 T0 = dt.datetime(2025, 4, 15, 2, 0, tzinfo=dt.UTC)
 TODAY = dt.date(2025, 4, 15)
 PASSWORD = "mật khẩu đúng"
-REGISTRY = Registry.from_path(DEFINITIONS)
+REGISTRY = registry()
 CODES = REGISTRY.codes()
 ROLES = sorted(
     {r for spec in REGISTRY.specs(latest=True) for r in spec.role_ids()} - {"applicant", "system"}
@@ -79,13 +75,35 @@ def fill(action: Action, *, appointment: dt.date | None = None) -> dict[str, Any
 
 @dataclass
 class Pages:
-    """The app, its service and clock, and helpers to sign in, submit and post."""
+    """The app (a :class:`~tests.web.support.Harness`) driven as a browser: helpers to sign
+    in, submit and post."""
 
-    app: Starlette
-    service: DossierService
-    clock: ManualClock
-    sessions: SessionCookies
+    harness: Harness
     clients: list[TestClient] = field(default_factory=list)
+
+    @property
+    def app(self) -> Starlette:
+        return self.harness.app
+
+    @property
+    def service(self) -> DossierService:
+        return self.harness.service
+
+    @property
+    def clock(self) -> ManualClock:
+        return self.harness.clock
+
+    @property
+    def sessions(self) -> SessionCookies:
+        """The app's session cookies (signing one signs a user in)."""
+        auth: DevAuth = self.app.state.procgen_auth
+        return auth.sessions
+
+    def close(self) -> None:
+        """Close the clients and the app."""
+        for client in self.clients:
+            client.close()
+        self.harness.close()
 
     def client(self, user: str | None = None, *, raise_errors: bool = True) -> TestClient:
         """A client, signed in as ``user`` (an account id) when given."""
@@ -142,26 +160,6 @@ class Pages:
         )
 
 
-@pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("pages-template") / "template.sqlite3"
-    upgrade(f"sqlite:///{path}")
-    return path
-
-
-def build_app(service: DossierService, auth: DevAuth) -> Starlette:
-    """The pages and the form pages on one service, behind the authentication middleware."""
-    store = service.store
-    forms = form_routes(
-        service.registry,
-        drafts=SqlDraftStore(store.drafts),
-        on_submit=ServiceSubmitHandler(service, receipt_url=receipt_link("/dich-vu")),
-        clock=service.clock,
-    )
-    routes = [*page_routes(service, auth=auth), Mount("/dich-vu", routes=forms)]
-    return Starlette(routes=routes, middleware=[Middleware(AuthMiddleware, backend=auth)])
-
-
 def accounts() -> list[Account]:
     hashed = hash_password(PASSWORD, n=2**4)
     people = [Account(role, f"Cán bộ {role}", hashed, (role,)) for role in ROLES]
@@ -169,21 +167,35 @@ def accounts() -> list[Account]:
     return people
 
 
-@pytest.fixture
-def pages(template_db: Path, tmp_path: Path) -> Iterator[Pages]:
-    path = tmp_path / "procgen.sqlite3"
-    shutil.copyfile(template_db, path)
-    engine = create_engine_for(f"sqlite:///{path}")
-    clock = ManualClock(T0)
-    store = DossierStore(engine, clock=clock)
-    service = DossierService(REGISTRY, store, FileStorage(tmp_path / "files"), clock=clock)
-    sessions = SessionCookies("test-secret", clock=clock)
+def open_pages(database_url: sa.URL | str, storage: Path) -> Pages:
+    """The whole app on ``database_url`` (migrated) with :func:`accounts`, its clock at
+    :data:`T0`, attachments in ``storage``."""
+    users = UserDirectory(accounts=accounts())
+    return Pages(
+        build(
+            database_url,
+            now=T0,
+            registry_=REGISTRY,
+            users=users,
+            storage=storage,
+            session_secret="test-secret",
+        )
+    )
+
+
+def pages_only(service: DossierService, sessions: SessionCookies, **options: Any) -> Starlette:
+    """The pages alone (``page_routes``, ``options`` passed on) on ``service``, behind the
+    authentication middleware with :func:`accounts` signed in by ``sessions``."""
     auth = DevAuth(UserDirectory(accounts=accounts()), sessions)
-    harness = Pages(build_app(service, auth), service, clock, sessions)
-    yield harness
-    for client in harness.clients:
-        client.close()
-    engine.dispose()
+    routes = page_routes(service, auth=auth, **options)
+    return Starlette(routes=routes, middleware=[Middleware(AuthMiddleware, backend=auth)])
+
+
+@pytest.fixture
+def pages(sqlite_url: sa.URL, tmp_path: Path) -> Iterator[Pages]:
+    opened = open_pages(sqlite_url, tmp_path / "files")
+    yield opened
+    opened.close()
 
 
 def csrf_of(text: str) -> str:

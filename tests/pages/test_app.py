@@ -7,31 +7,24 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+import sqlalchemy as sa
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-import procgen
 from procgen.forms import example_payload
 from procgen.testing.wizard import HtmlPage, WizardDriver, make_client, sample_documents
-from procgen.web.auth.users import UserDirectory
-from procgen.workflow import ManualClock
-from tests.pages.conftest import PASSWORD, REGISTRY, T0, TODAY, accounts
+from tests.pages.conftest import PASSWORD, REGISTRY, TODAY, open_pages
 
 
 @pytest.fixture(params=["", "/dvc"], ids=["root", "mounted"])
-def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Starlette]]:
-    app = procgen.create_app(
-        REGISTRY,
-        database_url=f"sqlite:///{tmp_path / 'procgen.sqlite3'}",
-        create_schema=True,
-        users=UserDirectory(accounts=accounts()),
-        clock=ManualClock(T0),
-        storage=tmp_path / "files",
-    )
+def site(
+    request: pytest.FixtureRequest, sqlite_url: sa.URL, tmp_path: Path
+) -> Iterator[tuple[str, Starlette]]:
+    opened = open_pages(sqlite_url, tmp_path / "files")
     prefix: str = request.param
-    host = Starlette(routes=[Mount(prefix, app=app)]) if prefix else app
+    host = Starlette(routes=[Mount(prefix, app=opened.app)]) if prefix else opened.app
     yield prefix, host
-    app.state.procgen_service.store.engine.dispose()
+    opened.close()
 
 
 def test_apply_then_print_the_receipt_then_an_officer_finds_it(

@@ -18,12 +18,10 @@ from procgen.testing.wizard import (
     sample_documents,
     sample_file,
 )
-from procgen.web.auth.backends import DevAuth
-from procgen.web.auth.users import UserDirectory
 from procgen.web.pages.citizen import fold
 from procgen.web.pages.tracking import TrackedActing
 from procgen.workflow import Actor
-from tests.pages.conftest import CODES, REGISTRY, TODAY, Pages, accounts, build_app
+from tests.pages.conftest import CODES, REGISTRY, TODAY, Pages, pages_only
 
 
 def test_fold_removes_accents_and_case() -> None:
@@ -283,9 +281,7 @@ def test_an_anonymous_applicant_answers_with_the_tracking_code(pages: Pages) -> 
     service = pages.service
     tracking = TrackingService(service.registry, service.store, service.storage, clock=pages.clock)
     assert isinstance(tracking, TrackedActing)
-    auth = DevAuth(UserDirectory(accounts=accounts()), pages.sessions)
-    app = build_app(tracking, auth)
-    client = make_client(app, follow_redirects=False)
+    client = make_client(pages_only(tracking, pages.sessions), follow_redirects=False)
     filed = pages.submit("BQP-NVQS-03", user=None)
     pages.clock.advance(dt.timedelta(minutes=15))
     reception = User("reception", frozenset({"reception"}))

@@ -8,16 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
-from starlette.applications import Starlette
-from starlette.middleware import Middleware
 
 from procgen.i18n import translator
 from procgen.service import User
 from procgen.testing.wizard import HtmlPage, make_client
-from procgen.web.auth.backends import AuthMiddleware, DevAuth, UserDirectory
-from procgen.web.pages import page_routes
 from tests.conftest import ROOT
-from tests.pages.conftest import Pages, accounts
+from tests.pages.conftest import Pages, pages_only
 
 PAGES_SOURCE = ROOT / "src" / "procgen" / "web" / "pages"
 
@@ -44,10 +40,9 @@ def test_a_deployment_overrides_a_paper_for_one_procedure(pages: Pages, tmp_path
         " – {{ paper.applicant.name }}</p>{% endblock %}",
         encoding="utf-8",
     )
-    auth = DevAuth(UserDirectory(accounts=accounts()), pages.sessions)
-    routes = page_routes(pages.service, auth=auth, templates_dir=tmp_path / "templates")
-    app = Starlette(routes=routes, middleware=[Middleware(AuthMiddleware, backend=auth)])
-    client = make_client(app)
+    client = make_client(
+        pages_only(pages.service, pages.sessions, templates_dir=tmp_path / "templates")
+    )
     client.cookies.set("procgen_session", pages.sessions.sign("reception"))
     ours = pages.submit("BQP-NVQS-03")
     other = pages.submit("BQP-UAV-01")

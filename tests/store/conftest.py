@@ -1,41 +1,23 @@
-"""Fixtures for the store tests: one database per test, on SQLite and (when configured) PostgreSQL.
+"""Fixtures for the store tests: an engine, a store and a clock per test, and a small case.
 
-SQLite: the schema is migrated once per session into a template file, copied for each test.
-PostgreSQL (``PROCGEN_TEST_POSTGRES_URL``): one schema per session with a unique name, migrated
-once and dropped at the end; each test empties that schema's tables first. Nothing outside the
-session's own schema is touched.
+The database (``database_url``: SQLite and, when configured, PostgreSQL) comes from the
+fixtures of ``tests/conftest.py``, built on the shipped :mod:`procgen.testing.databases`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+import tests.conftest
 from procgen.spec.models import Action, Channel, Extension, NationalStatus, ResolvedCase, Step
 from procgen.spec.text import Text
-from procgen.store import Applicant, DossierStore, NewDossier, create_engine_for, upgrade
+from procgen.store import Applicant, DossierStore, NewDossier, create_engine_for
 from procgen.workflow import Actor, ManualClock, StateMachine
-
-POSTGRES_URL = os.environ.get("PROCGEN_TEST_POSTGRES_URL")
-BACKENDS = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param(
-        "postgresql",
-        id="postgresql",
-        marks=pytest.mark.skipif(
-            not POSTGRES_URL, reason="set PROCGEN_TEST_POSTGRES_URL to test on PostgreSQL"
-        ),
-    ),
-]
-TABLES = ("outbox", "idempotency_keys", "attachments", "events", "drafts", "daily_sequences")
 
 #: 10:00 in Hà Nội on Thursday 23 January 2025.
 T0 = dt.datetime(2025, 1, 23, 3, 0, tzinfo=dt.UTC)
@@ -87,55 +69,6 @@ CASE = ResolvedCase(
 MACHINE = StateMachine(CASE)
 
 
-def schema_url(base: str, schema: str) -> sa.URL:
-    """``base`` with every connection's ``search_path`` set to ``schema``."""
-    return sa.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-
-
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    upgrade(f"sqlite:///{path}")
-    return path
-
-
-@pytest.fixture(scope="session")
-def postgres_schema() -> Iterator[sa.URL]:
-    assert POSTGRES_URL is not None
-    schema = f"procgen_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine_for(POSTGRES_URL, pool_size=1, max_overflow=0)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        url = schema_url(POSTGRES_URL, schema)
-        upgrade(url)
-        yield url
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
-
-
-@pytest.fixture
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> sa.URL:
-    """A URL to an empty, migrated database of the test's backend."""
-    if request.param == "sqlite":
-        path = tmp_path / "procgen.sqlite3"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        return sa.make_url(f"sqlite:///{path}")
-    url: sa.URL = request.getfixturevalue("postgres_schema")
-    engine = create_engine_for(url, pool_size=1, max_overflow=0)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"TRUNCATE {', '.join(TABLES)}, dossiers RESTART IDENTITY")
-    engine.dispose()
-    return url
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "database_url" in metafunc.fixturenames and "backend" not in metafunc.fixturenames:
-        metafunc.parametrize("database_url", BACKENDS, indirect=True)
-
-
 @pytest.fixture
 def engine(database_url: sa.URL) -> Iterator[sa.Engine]:
     engine = create_engine_for(database_url, pool_size=2, max_overflow=60)
@@ -179,3 +112,12 @@ def new_dossier(**changes: Any) -> NewDossier:
 @pytest.fixture
 def make_dossier() -> Callable[..., NewDossier]:
     return new_dossier
+
+
+def __getattr__(name: str) -> Any:
+    """``BACKENDS`` and the database fixtures, for modules that still import them from here
+    (tests/testing/test_coverage.py); they live in ``tests/conftest.py``. Looked up on demand,
+    so pytest does not register the fixtures a second time for this directory."""
+    if name in ("BACKENDS", "database_url", "postgres_schema", "sqlite_template"):
+        return getattr(tests.conftest, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -16,7 +16,7 @@ from procgen.store import (
     AttachmentStorage,
     ChecksumMismatch,
     FileStorage,
-    NotFound,
+    RecordNotFound,
     store_attachment,
 )
 
@@ -69,10 +69,10 @@ def test_corrupt_file_raises_checksum_mismatch(storage: FileStorage) -> None:
 
 
 def test_missing_and_malformed_keys(storage: FileStorage) -> None:
-    with pytest.raises(NotFound, match="no attachment"):
+    with pytest.raises(RecordNotFound, match="no attachment"):
         storage.get("0" * 64)
     for bad in ("../../secret", "A" * 64, "0" * 63, ""):
-        with pytest.raises(NotFound, match="not an attachment key"):
+        with pytest.raises(RecordNotFound, match="not an attachment key"):
             storage.get(bad)
 
 

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from procgen.errors import ConfigurationError
-from procgen.store import DossierStore, NotFound, VersionConflict
+from procgen.store import DossierStore, RecordNotFound, VersionConflict
 from procgen.workflow import ManualClock
 from tests.store.conftest import T0
 
@@ -70,7 +70,7 @@ def test_expiry(store: DossierStore, clock: ManualClock) -> None:
     assert store.drafts.load(TOKEN, now=T0 + dt.timedelta(minutes=59)) is not None
     clock.advance(dt.timedelta(hours=1))
     assert store.drafts.load(TOKEN) is None
-    with pytest.raises(NotFound, match="expired"):
+    with pytest.raises(RecordNotFound, match="expired"):
         save(store, 1, {})
     assert store.drafts.purge_expired() == 1
     assert store.drafts.load(other) is not None

@@ -15,14 +15,7 @@ from procgen.store.engine import is_contention, write_transaction, writer
 from tests.store.conftest import MACHINE, RECEPTION, T0, new_dossier
 
 
-@pytest.fixture
-def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
-    path = tmp_path / "db.sqlite3"
-    path.write_bytes(sqlite_template.read_bytes())
-    return f"sqlite:///{path}"
-
-
-def test_sqlite_pragmas(sqlite_url: str) -> None:
+def test_sqlite_pragmas(sqlite_url: sa.URL) -> None:
     engine = create_engine_for(sqlite_url, busy_timeout=2.5)
     with engine.connect() as conn:
         pragma = {
@@ -34,7 +27,7 @@ def test_sqlite_pragmas(sqlite_url: str) -> None:
                       "busy_timeout": 2500}  # fmt: skip
 
 
-def test_sqlite_writes_begin_immediate_and_reads_do_not_wait(sqlite_url: str) -> None:
+def test_sqlite_writes_begin_immediate_and_reads_do_not_wait(sqlite_url: sa.URL) -> None:
     engine = create_engine_for(sqlite_url, busy_timeout=0.2)
     statements: list[str] = []
     sa.event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
@@ -65,11 +58,11 @@ def test_sqlite_writes_begin_immediate_and_reads_do_not_wait(sqlite_url: str) ->
     assert "BEGIN" in statements
 
 
-def test_sqlite_busy_maps_to_conflicts_not_errors(sqlite_url: str) -> None:
+def test_sqlite_busy_maps_to_conflicts_not_errors(sqlite_url: sa.URL) -> None:
     engine = create_engine_for(sqlite_url, busy_timeout=0.1)
     store = DossierStore(engine)
     dossier = store.create_dossier(new_dossier()).dossier
-    blocker = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    blocker = sqlite3.connect(str(sqlite_url.database), isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:
         transition = MACHINE.apply("reception", "accept", RECEPTION, {})
@@ -84,7 +77,7 @@ def test_sqlite_busy_maps_to_conflicts_not_errors(sqlite_url: str) -> None:
         engine.dispose()
 
 
-def test_sqlite_transactional_ddl(sqlite_url: str) -> None:
+def test_sqlite_transactional_ddl(sqlite_url: sa.URL) -> None:
     engine = create_engine_for(sqlite_url)
 
     def create_then_fail() -> None:

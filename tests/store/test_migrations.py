@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +22,8 @@ from procgen.store import (
 )
 from procgen.store.migrations import VERSION_TABLE, downgrade, upgrade_sql
 from procgen.store.tables import metadata
-from tests.store.conftest import BACKENDS, POSTGRES_URL, schema_url
+from procgen.testing.databases import PostgresSchema
+from tests.conftest import BACKENDS, POSTGRES_URL
 
 
 @pytest.fixture(params=BACKENDS)
@@ -33,16 +33,11 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.URL
         yield sa.make_url(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
         return
     assert POSTGRES_URL is not None
-    schema = f"procgen_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine_for(POSTGRES_URL, pool_size=1, max_overflow=0)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    schema = PostgresSchema(POSTGRES_URL, migrate=False)
     try:
-        yield schema_url(POSTGRES_URL, schema)
+        yield schema.url
     finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+        schema.drop()
 
 
 def test_upgrade_from_empty_and_check(empty_url: sa.URL) -> None:

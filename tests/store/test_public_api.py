@@ -31,6 +31,15 @@ def test_every_error_is_a_procgen_error() -> None:
         error = getattr(errors, name)
         assert issubclass(error, errors.StoreError), name
         assert issubclass(error, ProcgenError), name
-    assert issubclass(errors.VersionConflict, errors.Conflict)
-    assert issubclass(errors.StoreBusy, errors.Conflict)
-    assert not issubclass(errors.IdempotencyConflict, errors.Conflict)  # 422, not 409
+    assert issubclass(errors.VersionConflict, errors.WriteConflict)
+    assert issubclass(errors.StoreBusy, errors.WriteConflict)
+    assert not issubclass(errors.IdempotencyConflict, errors.WriteConflict)  # 422, not 409
+
+
+def test_the_old_names_of_the_store_errors_still_import_with_a_warning() -> None:
+    import procgen.store
+
+    with pytest.deprecated_call():
+        assert procgen.store.NotFound is errors.RecordNotFound
+    with pytest.deprecated_call():
+        assert errors.Conflict is errors.WriteConflict

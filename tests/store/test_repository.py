@@ -22,8 +22,8 @@ from procgen.store import (
     DossierStore,
     IdempotencyConflict,
     NewAttachment,
-    NotFound,
     OutboxMessage,
+    RecordNotFound,
     StoreError,
     VersionConflict,
     parse_number,
@@ -162,9 +162,9 @@ def test_tracking_secret_is_shown_once_and_only_its_hash_stored(
 def test_missing_rows_raise_not_found(store: DossierStore) -> None:
     missing = uuid.uuid4()
     for call in (store.get, store.events, store.history, store.attachments, store.attachment):
-        with pytest.raises(NotFound):
+        with pytest.raises(RecordNotFound):
             call(missing)
-    with pytest.raises(NotFound) as caught:
+    with pytest.raises(RecordNotFound) as caught:
         store.get_by_number("000-250101-0001")
     assert isinstance(caught.value, LookupError)
     assert isinstance(caught.value, ProcgenError)
@@ -361,7 +361,7 @@ def test_transition_from_another_step_is_refused(store: DossierStore) -> None:
     wrong = MACHINE.apply("review", "approve", OFFICER, {})
     with pytest.raises(StoreError, match="is in step 'reception'"):
         store.apply_transition(dossier.id, 1, wrong, T0)
-    with pytest.raises(NotFound):
+    with pytest.raises(RecordNotFound):
         store.apply_transition(uuid.uuid4(), 1, wrong, T0)
 
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pytest
 import yaml
@@ -23,7 +23,7 @@ from procgen.cli import app
 from procgen.forms import from_form
 from procgen.registry import Registry
 from procgen.spec.models import ProcedureSpec
-from procgen.testing.phrases import PHRASES, Phrase
+from procgen.testing.phrases import LANGUAGES, PHRASES, Language, Phrase
 from procgen.testing.scenarios import (
     DEFAULT_MORNING,
     DEFAULT_TODAY,
@@ -37,8 +37,6 @@ from procgen.workflow import CaseDeadlines
 from tests.conftest import DEFINITIONS
 from tests.spec.factory import spec_text
 
-Language = Literal["vi", "en"]
-LANGUAGES: tuple[Language, ...] = ("vi", "en")
 KINDS = {"Context": "given", "Action": "when", "Outcome": "then"}
 ZONE = dt.timezone(dt.timedelta(hours=7))  # Hà Nội has no summer time
 TRUE, FALSE = {"có", "yes", "true"}, {"không", "no", "false"}

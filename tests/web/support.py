@@ -1,17 +1,24 @@
-"""Driving the running service in tests: an app per database, users with tokens, a client.
+"""The tests' one app harness: the whole service on a test database, users, a client.
 
-:func:`build` makes the whole app (``procgen.create_app``) on a migrated database with a
-:class:`ManualClock`, and a users directory holding, for every role of the bundled
-procedures, an officer ``officer-<role>`` (token ``tok-officer-<role>``), two citizens and an
-outsider. :class:`Api` sends requests as one of them.
+:func:`build` makes the whole app (``procgen.create_app``) on a migrated database (the
+``database_url`` or ``sqlite_url`` fixture of ``tests/conftest.py``) with a
+:class:`ManualClock`, attachments in a folder of their own, and by default a users directory
+holding, for every role of the bundled procedures, an officer ``officer-<role>`` (token
+``tok-officer-<role>``), two citizens and an outsider. :class:`Api` sends JSON requests as one
+of them. The web, service, testing, pages and browser tests all build on it (the pages tests
+drive it through ``tests.pages.conftest.Pages``).
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
+import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -23,6 +30,7 @@ from procgen.registry import Registry
 from procgen.service import DossierService
 from procgen.spec.inputs import BUILTIN_INPUTS
 from procgen.spec.models import BUILTIN_ROLES, Action, ProcedureSpec
+from procgen.store import AttachmentStorage, FileStorage
 from procgen.testing.wizard import make_client, sample_documents
 from procgen.web.auth.users import Account, UserDirectory, hash_password, hash_token
 from procgen.workflow import ManualClock
@@ -61,6 +69,13 @@ def token(user_id: str) -> str:
     return f"tok-{user_id}"
 
 
+@functools.cache
+def _password_hash() -> str:
+    """:data:`PASSWORD` hashed once per process (scrypt is slow on purpose; the salt need
+    not change between tests)."""
+    return hash_password(PASSWORD, n=2**10)
+
+
 def directory(specs: Iterable[ProcedureSpec]) -> UserDirectory:
     """Officers for every role of ``specs``, two citizens (one with a password), an outsider."""
     roles = sorted({r for s in specs for r in s.role_ids()} - set(BUILTIN_ROLES))
@@ -71,7 +86,7 @@ def directory(specs: Iterable[ProcedureSpec]) -> UserDirectory:
         Account(
             CITIZEN,
             name="Nguyễn Văn An",
-            password=hash_password(PASSWORD, n=2**10),
+            password=_password_hash(),
             tokens=(hash_token(token(CITIZEN)),),
         )
     )
@@ -85,17 +100,21 @@ def directory(specs: Iterable[ProcedureSpec]) -> UserDirectory:
 
 @dataclass
 class Harness:
-    """An app, its client, service and clock."""
+    """An app, its client, service and clock (made by :func:`build`)."""
 
     app: Starlette
     client: TestClient
     service: DossierService
     clock: ManualClock
+    #: the attachments' folder :func:`build` made (removed by :meth:`close`)
+    scratch: Path | None = None
 
     def close(self) -> None:
         """Close the client and the database connections."""
         self.client.close()
         self.service.store.engine.dispose()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
     def api(self, user: str | None) -> Api:
         """Requests as ``user`` (None: anonymous)."""
@@ -127,26 +146,33 @@ def build(
     *,
     now: dt.datetime = NOW,
     registry_: Registry | None = None,
+    users: UserDirectory | None = None,
+    storage: AttachmentStorage | Path | None = None,
     **options: Any,
 ) -> Harness:
-    """The whole app on ``database_url`` (already migrated), its clock at ``now``."""
+    """The whole app on ``database_url`` (already migrated), its clock at ``now``.
+
+    ``users`` defaults to :func:`directory` of the registry's procedures; ``storage`` (a
+    folder, or storage) to a temporary folder removed by :meth:`Harness.close`; ``options``
+    go to ``procgen.create_app`` (``auth``, ``session_secret``, ``options``, ...).
+    """
     clock = ManualClock(now)
     reg = registry_ or registry()
+    scratch = None
+    if storage is None:
+        storage = scratch = Path(tempfile.mkdtemp(prefix="procgen-att-"))
+    if isinstance(storage, Path):
+        storage = FileStorage(storage, durable=False)
     engine = procgen.store.create_engine_for(database_url, pool_size=5, max_overflow=60)
     app = procgen.create_app(
-        reg, engine=engine, users=directory(reg.specs()), clock=clock,
-        storage=options.pop("storage", None)
-        or _tmp_storage(), **options,
-    )  # fmt: skip
-    return Harness(app, make_client(app), app.state.procgen_service, clock)
-
-
-def _tmp_storage() -> Any:
-    import tempfile
-
-    from procgen.store import FileStorage
-
-    return FileStorage(tempfile.mkdtemp(prefix="procgen-att-"), durable=False)
+        reg,
+        engine=engine,
+        users=directory(reg.specs()) if users is None else users,
+        clock=clock,
+        storage=storage,
+        **options,
+    )
+    return Harness(app, make_client(app), app.state.procgen_service, clock, scratch)
 
 
 class Api:

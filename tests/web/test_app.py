@@ -19,7 +19,7 @@ from procgen.testing.wizard import WizardDriver, make_client, run_sync, sample_d
 from procgen.web.apply import DraftConflict, new_draft
 from procgen.web.apply.filing import SqlDraftStore
 from tests.conftest import ROOT
-from tests.web.support import CITIZEN, NOW, PASSWORD, SQLITE, Harness, build, registry
+from tests.web.support import CITIZEN, NOW, PASSWORD, SQLITE, Harness, registry
 
 
 def test_refuses_an_out_of_date_schema(tmp_path: Path) -> None:
@@ -154,5 +154,13 @@ def test_create_app_is_public() -> None:
 
 @SQLITE
 def test_build_helper_shares_the_clock(harness: Harness) -> None:
-    assert harness.service.clock is harness.clock
-    assert isinstance(build, object)
+    clock = harness.clock
+    assert clock.now() == NOW
+    assert harness.service.clock is clock
+    assert harness.service.store.clock is clock
+    assert harness.app.state.procgen_auth.sessions.clock is clock
+    clock.advance(dt.timedelta(hours=2))  # the app's time is the harness's: it moves with it
+    spec = registry().get("BQP-NVQS-03").spec
+    filed = harness.submit(spec, example_payload(spec, today=NOW.date()))
+    assert filed.status_code == 201, filed.text
+    assert filed.json()["received_at"] == "2026-04-15T05:00:00Z"

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from procgen.forms import example_payload
+from procgen.testing.databases import SqliteTemplate
 from tests.web.support import CITIZEN, NOW, Harness, build, officer, registry, token
 
 DOSSIER = "{dossier}"
@@ -81,9 +82,10 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def garbage_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Harness, str]]:
-    path = tmp_path_factory.mktemp("garbage") / "g.sqlite3"
-    h = build(f"sqlite:///{path}", create_schema=True)
+def garbage_app(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: SqliteTemplate
+) -> Iterator[tuple[Harness, str]]:
+    h = build(sqlite_template.fresh(tmp_path_factory.mktemp("garbage")))
     spec = registry().get("BQP-NVQS-03").spec
     filed = h.submit(spec, example_payload(spec, today=NOW.date()))
     assert filed.status_code == 201

@@ -26,12 +26,12 @@ from procgen.workflow.clock import ManualClock
 from procgen.workflow.deadlines import (
     DEFAULT_DUE_SOON,
     Deadlines,
-    LeadTimeViolation,
     LiveStatus,
     Pause,
     Timeliness,
     next_annual_date,
 )
+from procgen.workflow.leadtimes import LeadTimeProblem
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 DEADLINES = Deadlines()
@@ -236,22 +236,37 @@ def test_earliest_allowed(submitted: datetime, lead: str, earliest: date) -> Non
     assert DEADLINES.earliest_allowed(submitted, D(lead)) == earliest
 
 
-def test_lead_time_check_gives_the_earliest_date() -> None:
+def test_the_deprecated_lead_time_check_gives_the_earliest_date() -> None:
     submitted, lead = vn(2025, 12, 1, 10), D("7 working days")
-    assert DEADLINES.check_lead_time(submitted, date(2025, 12, 10), lead) is None
-    assert DEADLINES.check_lead_time(submitted, date(2025, 12, 20), lead) is None
-    violation = DEADLINES.check_lead_time(submitted, date(2025, 12, 9), lead)
-    assert violation == LeadTimeViolation(
-        requested=date(2025, 12, 9), earliest=date(2025, 12, 10), lead=lead
+    with pytest.deprecated_call():
+        assert DEADLINES.check_lead_time(submitted, date(2025, 12, 10), lead) is None
+    with pytest.deprecated_call():
+        problem = DEADLINES.check_lead_time(submitted, date(2025, 12, 9), lead)
+    assert problem is not None
+    assert (problem.field, problem.requested, problem.earliest, problem.lead) == (
+        "",
+        date(2025, 12, 9),
+        date(2025, 12, 10),
+        lead,
     )
-    assert violation.message == (
-        "the date must be at least 7 working days after submission: the earliest allowed "
-        "date is 10/12/2025 (got 09/12/2025)"
+    assert problem.message.en == (
+        "The date must be at least 7 working days after submission: the earliest allowed "
+        "date is 10/12/2025 (got 09/12/2025)."
     )
-    assert violation.message_vi == (
-        "ngày đăng ký phải sau ngày nộp hồ sơ ít nhất 7 ngày làm việc: ngày sớm nhất được "
-        "phép là 10/12/2025 (đã nhập 09/12/2025)"
+    assert problem.message.vi == (
+        "Ngày đăng ký phải sau ngày nộp hồ sơ ít nhất 7 ngày làm việc: ngày sớm nhất được "
+        "phép là 10/12/2025 (đã nhập 09/12/2025)."
     )
+
+
+def test_lead_time_violation_is_a_deprecated_name_of_lead_time_problem() -> None:
+    import procgen.workflow
+    import procgen.workflow.deadlines
+
+    with pytest.deprecated_call():
+        assert procgen.workflow.LeadTimeViolation is LeadTimeProblem
+    with pytest.deprecated_call():
+        assert procgen.workflow.deadlines.LeadTimeViolation is LeadTimeProblem
 
 
 # Pauses and extensions -------------------------------------------------------------------------

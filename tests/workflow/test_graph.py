@@ -1,4 +1,4 @@
-"""Tests for procgen.workflow.graph: Mermaid and DOT diagrams, byte for byte."""
+"""Tests for procgen.workflow.diagrams: Mermaid and DOT diagrams, byte for byte."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 
 import procgen
-import procgen.workflow.graph as graph_module
+import procgen.workflow.diagrams as graph_module
 from procgen.spec.models import ResolvedCase, Step
 from procgen.spec.patterns import expand
 from procgen.spec.text import Text
 from procgen.workflow.__main__ import main
-from procgen.workflow.graph import REGENERATE, render_diagrams_page, to_dot, to_mermaid
+from procgen.workflow.diagrams import REGENERATE, render_diagrams_page, to_dot, to_mermaid
 from tests.conftest import DEFINITIONS, DOCS
 
 

@@ -7,7 +7,10 @@ Both evaluate CEL (:mod:`procgen.expr`) on the values that are valid so far:
   that cannot be evaluated because a value it needs is absent is false;
 - **rules**: each ``rules`` check (top-level or a field's, per row inside a list) whose fields
   are all valid runs on the cleaned values; one that cannot be evaluated because a value it
-  uses is absent is skipped. A failed rule is a ``rule`` error on the fields it names.
+  uses is absent is skipped. A failed rule is a ``rule`` error on the fields it names. A rule
+  that fails to evaluate on complete values (an arithmetic overflow on large values) is a
+  ``rule`` error too, "“{label}” is not valid." followed by the rule's message, and is logged
+  (logger ``procgen.forms``) with the procedure and the rule's place in the spec.
 
 :func:`~procgen.forms.validate_payload` runs them around the payload model.
 """
@@ -15,15 +18,19 @@ Both evaluate CEL (:mod:`procgen.expr`) on the values that are valid so far:
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from procgen.expr import Expression, ExprEvaluationError
-from procgen.forms._messages import FieldError
+from procgen.expr import Expression, ExprEvaluationError, ExprResultError
+from procgen.forms._messages import FieldError, field_message, label_of
 from procgen.forms._model import CompiledForm
 from procgen.spec.models import Field
+from procgen.types import Locale
 
 __all__ = ["Loc", "rule_errors", "shown_paths", "static_path"]
+
+log = logging.getLogger("procgen.forms")
 
 Loc = tuple[str | int, ...]
 
@@ -182,7 +189,7 @@ def rule_errors(
     errors: list[FieldError],
     today: dt.date,
     now: dt.datetime,
-    locale: str,
+    locale: Locale,
 ) -> list[FieldError]:
     broken = {error.loc[0] for error in errors if error.loc}
     context = {**values, "today": today, "now": now}
@@ -204,11 +211,50 @@ def rule_errors(
                 continue
             item = _row(values, instance)
             variables = context if item is None else {**context, "item": item}
-            if _holds(form, rule.expression, variables, _row_fields(form, instance), absent=True):
-                continue
             message = rule.rule.message.get(locale)
-            out.extend(
-                FieldError(loc, "rule", message)
-                for loc in _targets(form, rule.rule.fields, instance)
-            )
+            targets = _targets(form, rule.rule.fields, instance)
+            try:
+                if _holds(form, rule.expression, variables, _row_fields(form, instance),
+                          absent=True):  # fmt: skip
+                    continue
+            except ExprResultError:
+                raise  # not true or false whatever the values: the spec is wrong, say it loudly
+            except ExprEvaluationError as exc:
+                log.warning(
+                    "procedure %s v%s: the rule at %s could not be evaluated on the "
+                    "submitted values: %s",
+                    form.spec.code,
+                    form.spec.version,
+                    rule_position(form, rule.rule, rule.owner),
+                    exc,
+                )
+                out.extend(
+                    FieldError(loc, "rule", _not_evaluated(form, loc, message, locale))
+                    for loc in targets
+                )
+                continue
+            out.extend(FieldError(loc, "rule", message) for loc in targets)
     return out
+
+
+def _not_evaluated(form: CompiledForm, loc: Loc, message: str, locale: Locale) -> str:
+    """The message of a rule that could not be evaluated: the field is not valid, and why the
+    rule is there (its own message)."""
+    if not loc:
+        return message
+    text = field_message("invalid", locale, label_of(form, loc, locale))
+    return f"{text} {message}"
+
+
+def rule_position(form: CompiledForm, rule: Any, owner: tuple[str, ...] | None) -> str:
+    """Where ``rule`` is in the spec: ``rules[0]`` or ``fields.leave_on.rules[1]`` (the spec
+    models keep no file positions; ``procgen check`` maps these paths to lines)."""
+    if owner is None:
+        rules: Sequence[Any] = form.spec.rules
+        prefix = ""
+    else:
+        rules = form.fields[owner].rules
+        prefix = "fields." + ".".join(owner) + "."
+    index = next((i for i, r in enumerate(rules) if r is rule), None)
+    where = f"{prefix}rules[{index}]" if index is not None else f"{prefix}rules"
+    return f"{where} ({rule.check!r})"

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from procgen.forms._model import CompiledForm
 from procgen.i18n import format_date, format_money, translator
 from procgen.spec.models import Field
+from procgen.types import Locale
 
 __all__ = [
     "CODES",
@@ -171,7 +172,7 @@ class _Keep(dict[str, str]):
         return "{" + key + "}"
 
 
-def _shown_value(value: Any, locale: str, kind: Any) -> str:
+def _shown_value(value: Any, locale: Locale, kind: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | dt.date):
         return str(value)
     if isinstance(value, dt.date):
@@ -184,7 +185,7 @@ def _shown_value(value: Any, locale: str, kind: Any) -> str:
 
 
 def field_message(
-    message: Message, locale: str, label: str, values: Mapping[str, Any] | None = None
+    message: Message, locale: Locale, label: str, values: Mapping[str, Any] | None = None
 ) -> str:
     """The text of ``message`` (a key of :data:`MESSAGES`, a msgid or a text per language)."""
     values = values or {}
@@ -204,7 +205,7 @@ def field_message(
     return catalogue.gettext(message, **shown)
 
 
-def describe(form: CompiledForm, loc: Loc, locale: str) -> tuple[Field | None, str, str | None]:
+def describe(form: CompiledForm, loc: Loc, locale: Locale) -> tuple[Field | None, str, str | None]:
     """The field at ``loc``, its label in ``locale``, and the part of its value (address...)."""
     fields = form.spec.fields
     field: Field | None = None
@@ -229,7 +230,7 @@ def describe(form: CompiledForm, loc: Loc, locale: str) -> tuple[Field | None, s
     return field, label, None
 
 
-def label_of(form: CompiledForm, loc: Loc, locale: str) -> str:
+def label_of(form: CompiledForm, loc: Loc, locale: Locale) -> str:
     """The label of the field at ``loc`` in ``locale``."""
     return describe(form, loc, locale)[1]
 
@@ -247,7 +248,7 @@ def required_message(field: Field | None, part: str | None = None) -> str:
     return "required.choose" if field.type in ("choice", "multichoice", "boolean") else "required"
 
 
-def from_pydantic(form: CompiledForm, exc: ValidationError, locale: str) -> list[FieldError]:
+def from_pydantic(form: CompiledForm, exc: ValidationError, locale: Locale) -> list[FieldError]:
     """The errors of a failed model validation, mapped onto procgen's codes and messages."""
     out = []
     for error in exc.errors(include_url=False):

@@ -42,13 +42,15 @@ from procgen.forms._messages import (
 from procgen.forms._model import CompiledForm, boolean_default, form_of
 from procgen.forms.types import VIETNAM_TZ, FieldTypeRegistry
 from procgen.spec.models import Field, ProcedureSpec
+from procgen.types import Locale
 
 __all__ = ["FieldError", "FormResult", "validate_payload", "visible"]
 
 
 @dataclass(frozen=True)
 class FormResult:
-    """The outcome of :func:`validate_payload`: cleaned data, or the errors (in form order)."""
+    """The outcome of :func:`validate_payload`: the cleaned payload, or the errors (in form
+    order)."""
 
     cleaned: dict[str, Any] | None
     errors: tuple[FieldError, ...] = ()
@@ -89,7 +91,7 @@ def visible(
 
 def validate_payload(
     spec: CompiledForm | ProcedureSpec,
-    data: Mapping[str, Any],
+    payload: Mapping[str, Any],
     *,
     locale: str = "vi",
     today: dt.date | None = None,
@@ -97,13 +99,13 @@ def validate_payload(
     only: Collection[str] | None = None,
     field_types: FieldTypeRegistry | None = None,
 ) -> FormResult:
-    """Validate ``data`` against ``spec``: types, ``when``, rules; messages in ``locale``.
+    """Validate ``payload`` against ``spec``: types, ``when``, rules; messages in ``locale``.
 
     Args:
         spec: the procedure version.
-        data: the payload (JSON values; :func:`~procgen.forms.from_form` turns form posts
-            into one).
-        locale: ``vi`` (default) or ``en``.
+        payload: the JSON object of the fields' values (:func:`~procgen.forms.from_form` turns
+            the form's answers into one).
+        locale: ``vi`` (default) or ``en``; any other string reads as ``vi``.
         today: the date conditions see as ``today`` (default: today in Vietnam).
         now: the time conditions see as ``now`` (default: now, or the start of ``today``).
         only: validate just these top-level fields (one page of a wizard, or one field on
@@ -121,30 +123,31 @@ def validate_payload(
     """
     form = form_of(spec, field_types)
     today, now = _clock(today, now)
-    if not isinstance(data, Mapping):
-        label = form.spec.name.get(locale)
+    lang: Locale = "en" if locale == "en" else "vi"
+    if not isinstance(payload, Mapping):
+        label = form.spec.name.get(lang)
         return FormResult(
-            None, (FieldError((), "type", field_message("type.object", locale, label)),)
+            None, (FieldError((), "type", field_message("type.object", lang, label)),)
         )
     scope = _scope(form, only)
-    shown = shown_paths(form, data, today, now)
-    prepared = _prepare(form, data, shown, scope)
+    shown = shown_paths(form, payload, today, now)
+    prepared = _prepare(form, payload, shown, scope)
     errors: list[FieldError] = []
     cleaned: dict[str, Any] | None = None
     try:
         instance = form.model(scope).model_validate(prepared)
     except ValidationError as exc:
-        errors.extend(from_pydantic(form, exc, locale))
+        errors.extend(from_pydantic(form, exc, lang))
     else:
         cleaned = instance.model_dump(by_alias=True, exclude_none=True)
         in_scope = tuple(f for f in form.spec.fields if scope is None or f.id in scope)
         _fill_booleans(in_scope, cleaned, shown, ())
-    errors.extend(_missing(form, prepared, shown, scope, locale))
+    errors.extend(_missing(form, prepared, shown, scope, lang))
     if cleaned is not None:
         values = _context(form.spec.fields, cleaned, shown, ())
     else:
         values = form.values(prepared, shown)
-    errors.extend(rule_errors(form, values, shown, scope, errors, today, now, locale))
+    errors.extend(rule_errors(form, values, shown, scope, errors, today, now, lang))
     ordered = in_form_order(form, errors)
     return FormResult(None if ordered else cleaned, ordered)
 
@@ -227,7 +230,7 @@ def _missing(
     prepared: Mapping[str, Any],
     shown: frozenset[Loc],
     scope: frozenset[str] | None,
-    locale: str,
+    locale: Locale,
 ) -> list[FieldError]:
     """Visible fields with ``when`` and ``required`` that are absent (the model cannot know)."""
     out = []

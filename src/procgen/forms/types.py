@@ -19,11 +19,15 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import importlib
+import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from decimal import Decimal
+from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any
 
@@ -46,6 +50,7 @@ __all__ = [
     "invalid",
     "json_number",
     "number_bound",
+    "resolve_field_types",
     "search",
     "string_type",
 ]
@@ -339,3 +344,76 @@ def default_field_types() -> FieldTypeRegistry:
         ),
     ]
     return FieldTypeRegistry([*scalar_types(), *identifier_types(), *nested])
+
+
+# --------------------------------------------------------------------------- by reference
+
+_REFERENCE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+
+
+def resolve_field_types(
+    reference: str, *, directory: str | os.PathLike[str] | None = None
+) -> FieldTypeRegistry:
+    """The field types named by ``reference``, ``"module:attr"`` (``myproject.types:FIELD_TYPES``).
+
+    ``attr`` (dotted for an attribute of an attribute) is a :class:`FieldTypeRegistry`, or a
+    function called without arguments that returns one. The module is imported the way
+    uvicorn imports an app: ``directory`` (default: the current folder) is put first on
+    ``sys.path``, so a module next to the project's ``pyproject.toml`` is found. The command
+    line (``--field-types``, ``[tool.procgen] field_types``) and the pytest plugin
+    (``procgen_field_types``) both resolve their setting here.
+
+    Raises:
+        ConfigurationError: saying what is wrong: the reference's form, a module that cannot
+            be imported (or fails while importing), a missing attribute, or an attribute that
+            is not field types.
+    """
+    text = reference.strip()
+    if not _REFERENCE.match(text):
+        raise ConfigurationError(
+            f"field types {reference!r}: write them as module:attr, "
+            "e.g. myproject.types:FIELD_TYPES"
+        )
+    module_name, _, attribute = text.partition(":")
+    folder = os.fspath(Path(directory) if directory is not None else Path.cwd())
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    try:
+        found: Any = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and (module_name + ".").startswith(exc.name + "."):
+            raise ConfigurationError(
+                f"field types {text!r}: no module {exc.name!r} (searched from {folder})"
+            ) from exc
+        raise ConfigurationError(
+            f"field types {text!r}: importing {module_name!r} failed: {exc}"
+        ) from exc
+    except Exception as exc:  # the module's own code failed: say so, not a traceback
+        raise ConfigurationError(
+            f"field types {text!r}: importing {module_name!r} failed: {type(exc).__name__}: {exc}"
+        ) from exc
+    for part in attribute.split("."):
+        try:
+            found = getattr(found, part)
+        except AttributeError:
+            raise ConfigurationError(
+                f"field types {text!r}: {module_name!r} has no attribute {attribute!r}"
+            ) from None
+    if not isinstance(found, FieldTypeRegistry) and callable(found) and not isinstance(found, type):
+        try:
+            found = found()
+        except Exception as exc:
+            raise ConfigurationError(
+                f"field types {text!r}: calling {attribute}() failed: {type(exc).__name__}: {exc}"
+            ) from exc
+    if isinstance(found, FieldType):
+        raise ConfigurationError(
+            f"field types {text!r} is one FieldType: name a FieldTypeRegistry holding it "
+            f"(default_field_types(), then .register({attribute}))"
+        )
+    if not isinstance(found, FieldTypeRegistry):
+        raise ConfigurationError(
+            f"field types {text!r} is a {type(found).__name__}, not a FieldTypeRegistry "
+            "(or a function returning one)"
+        )
+    return found

@@ -35,12 +35,13 @@ from procgen.spec.models import Action, Field
 from procgen.store import (
     DossierRecord,
     NewAttachment,
+    RecordNotFound,
     StepRef,
     StoreError,
     VersionConflict,
     WorklistFilter,
 )
-from procgen.store import NotFound as StoreNotFound
+from procgen.types import Locale
 from procgen.workflow import (
     ActionNotAllowedError,
     DenialCode,
@@ -98,7 +99,7 @@ class ActingMixin(ServiceBase):
         *,
         files: Mapping[str, Sequence[Upload]] | None = None,
         if_match_version: int | None = None,
-        locale: str = "vi",
+        locale: Locale = "vi",
     ) -> DossierView:
         """Take ``action`` on the dossier as ``user`` (see the module docstring).
 
@@ -223,7 +224,7 @@ class ActingMixin(ServiceBase):
         file_inputs: Mapping[str, Field],
         given: Mapping[str, Any],
         uploads: dict[str, list[Upload]],
-        locale: str,
+        locale: Locale,
         now: dt.datetime,
     ) -> list[NewAttachment]:
         accepted: list[tuple[str, Upload]] = []
@@ -284,7 +285,7 @@ class ActingMixin(ServiceBase):
             )
         except VersionConflict as exc:
             raise _stale(record, record.version, exc.current_version) from exc
-        except StoreNotFound as exc:
+        except RecordNotFound as exc:
             raise NotFound(f"no dossier {record.id}") from exc
         except StoreError as exc:
             raise Conflict(str(exc), current_version=record.version + 1) from exc
@@ -292,7 +293,7 @@ class ActingMixin(ServiceBase):
 
 
 def refusal(
-    exc: ActionNotAllowedError, record: DossierRecord, action: Action | None, locale: str
+    exc: ActionNotAllowedError, record: DossierRecord, action: Action | None, locale: Locale
 ) -> Exception:
     """The service error for a refused action: 404 for an action the step does not have,
     403 for another role's, 409 when the dossier's state refuses it, 422 for its inputs."""

@@ -29,9 +29,9 @@ from procgen.store import (
     DossierRecord,
     DossierStore,
     EventRecord,
+    RecordNotFound,
     StoreBusy,
 )
-from procgen.store import NotFound as StoreNotFound
 from procgen.workflow import Actor, Clock, Deadlines, LiveStatus, SystemClock
 
 __all__ = ["ServiceBase"]
@@ -140,7 +140,7 @@ class ServiceBase:
             raise NotFound(f"no dossier {dossier_id!r}") from None
         try:
             return self.store.get(key)
-        except StoreNotFound:
+        except RecordNotFound:
             raise NotFound(f"no dossier {dossier_id}") from None
         except StoreBusy as exc:
             raise Busy(str(exc)) from exc

@@ -20,6 +20,7 @@ from procgen.service.errors import Invalid
 from procgen.service.records import Upload
 from procgen.spec.models import Document, Field
 from procgen.store import AttachmentStorage, NewAttachment, store_attachment
+from procgen.types import Locale
 
 __all__ = [
     "DEFAULT_MAX_SIZE",
@@ -43,7 +44,7 @@ def check_documents(
     documents: Sequence[Document],
     uploads: Mapping[str, Sequence[Upload]],
     *,
-    locale: str,
+    locale: Locale,
     require: bool = True,
 ) -> list[tuple[str, Upload]]:
     """Check ``uploads`` (by document id) against ``documents``.
@@ -95,7 +96,7 @@ def check_documents(
     return accepted
 
 
-def check_file_input(field: Field, upload: Upload, *, locale: str) -> Upload:
+def check_file_input(field: Field, upload: Upload, *, locale: Locale) -> Upload:
     """Check the file sent for an action input of type ``file``. Raises :class:`Invalid`."""
     accept = field.accept or tuple(MIME_TYPES)
     size = int(field.max_size) if field.max_size is not None else DEFAULT_MAX_SIZE
@@ -106,7 +107,7 @@ def check_file_input(field: Field, upload: Upload, *, locale: str) -> Upload:
 
 
 def check_field_files(
-    uploads: Mapping[str, Sequence[Upload]], *, locale: str
+    uploads: Mapping[str, Sequence[Upload]], *, locale: Locale
 ) -> list[tuple[str, Upload]]:
     """Check the files of a form's ``file`` fields (``field:<id>``): one file each, of a
     kind procgen recognises. Raises :class:`Invalid`."""
@@ -143,7 +144,7 @@ def save(storage: AttachmentStorage, files: Sequence[tuple[str, Upload]]) -> lis
 
 
 def _problem(
-    upload: Upload, accept: Sequence[str], max_size: int, locale: str
+    upload: Upload, accept: Sequence[str], max_size: int, locale: Locale
 ) -> tuple[str, str] | None:
     problem = check_upload(upload.data, accept=accept, max_size=max_size)
     if problem is None:

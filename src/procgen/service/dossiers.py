@@ -43,10 +43,11 @@ from procgen.store import (
     EventRecord,
     IdempotencyConflict,
     NewDossier,
+    RecordNotFound,
     StoreBusy,
     WorklistFilter,
 )
-from procgen.store import NotFound as StoreNotFound
+from procgen.types import Locale
 from procgen.workflow import Actor, CaseDeadlines
 
 __all__ = ["FIELD_FILES", "DossierService"]
@@ -68,20 +69,21 @@ class DossierService(ActingMixin):
     def submit(
         self,
         code: str,
-        data: Any,
+        payload: Any,
         files: Mapping[str, Sequence[Upload]] | None = None,
         *,
         applicant: User | None,
         channel: Channel | str | None = None,
         idempotency_key: str | None = None,
-        locale: str = "vi",
+        locale: Locale = "vi",
         version: int | None = None,
     ) -> Filed:
         """File a dossier under procedure ``code`` (its latest version, or ``version``).
 
         Args:
             code: the procedure.
-            data: the payload (JSON values), validated by the procedure's form.
+            payload: the JSON values of the procedure's fields, validated by its form; the
+                cleaned payload becomes the dossier's data.
             files: the documents by document id (``field:<id>`` for ``file`` fields).
             applicant: who submits: a citizen (the dossier is theirs), an officer of the
                 procedure (filing a paper dossier: it belongs to nobody's account), or None.
@@ -108,7 +110,7 @@ class DossierService(ActingMixin):
         staff = self.is_staff(applicant, procedure)
         chosen = self._channel(channel, staff=staff, locale=locale)
         now = self.clock.now()
-        result = procedure.validate(data, locale=locale, today=self.today(now), now=now)
+        result = procedure.validate(payload, locale=locale, today=self.today(now), now=now)
         if not result.ok or result.cleaned is None:
             raise Invalid(result.errors)
         cleaned = result.cleaned
@@ -181,7 +183,7 @@ class DossierService(ActingMixin):
             raise Busy(str(exc)) from exc
         return Filed(created.dossier, created.tracking_secret, created.created)
 
-    def _channel(self, channel: Channel | str | None, *, staff: bool, locale: str) -> Channel:
+    def _channel(self, channel: Channel | str | None, *, staff: bool, locale: Locale) -> Channel:
         try:
             chosen = Channel(channel) if channel is not None else Channel.ONLINE
         except ValueError:
@@ -221,7 +223,7 @@ class DossierService(ActingMixin):
             raise NotFound(f"no attachment {attachment_id} in dossier {record.number}")
         try:
             return found, self.storage.get(found.storage_key)
-        except StoreNotFound as exc:
+        except RecordNotFound as exc:
             raise NotFound(f"the file of attachment {attachment_id} is missing") from exc
 
     def track(self, number: str, secret: str) -> Tracked:

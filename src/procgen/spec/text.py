@@ -42,7 +42,7 @@ class Text(SpecModel):
             return {"vi": data}
         return data
 
-    def get(self, locale: Locale | str = "vi") -> str:
+    def get(self, locale: Locale = "vi") -> str:
         """The text in ``locale``, falling back to Vietnamese when there is no English."""
         if locale == "en" and self.en:
             return self.en

@@ -18,13 +18,13 @@ from procgen.store.drafts import Drafts
 from procgen.store.engine import DEFAULT_URL, create_engine_for
 from procgen.store.errors import (
     ChecksumMismatch,
-    Conflict,
     IdempotencyConflict,
-    NotFound,
+    RecordNotFound,
     SchemaOutOfDate,
     StoreBusy,
     StoreError,
     VersionConflict,
+    WriteConflict,
 )
 from procgen.store.migrations import (
     UPGRADE_COMMAND,
@@ -63,7 +63,6 @@ __all__ = [
     "AttachmentStorage",
     "ChecksumMismatch",
     "ClaimedMessage",
-    "Conflict",
     "Created",
     "DossierNumber",
     "DossierRecord",
@@ -75,9 +74,9 @@ __all__ = [
     "IdempotencyConflict",
     "NewAttachment",
     "NewDossier",
-    "NotFound",
     "Outbox",
     "OutboxMessage",
+    "RecordNotFound",
     "SchemaOutOfDate",
     "StepRef",
     "StoreBusy",
@@ -85,6 +84,7 @@ __all__ = [
     "VersionConflict",
     "WorklistFilter",
     "WorklistPage",
+    "WriteConflict",
     "check_schema",
     "create_engine_for",
     "current_revision",
@@ -94,3 +94,18 @@ __all__ = [
     "store_attachment",
     "upgrade",
 ]
+
+
+def __getattr__(name: str) -> object:
+    renamed = {"NotFound": RecordNotFound, "Conflict": WriteConflict}  # in 0.2
+    if name in renamed:
+        import warnings
+
+        new = renamed[name].__name__
+        warnings.warn(
+            f"procgen.store.{name} is now procgen.store.{new} (the service keeps {name})",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return renamed[name]
+    raise AttributeError(f"module 'procgen.store' has no attribute {name!r}")

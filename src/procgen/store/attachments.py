@@ -28,7 +28,7 @@ import tempfile
 from pathlib import Path
 from typing import Protocol, cast, runtime_checkable
 
-from procgen.store.errors import ChecksumMismatch, NotFound
+from procgen.store.errors import ChecksumMismatch, RecordNotFound
 from procgen.store.records import NewAttachment
 
 __all__ = ["AttachmentStorage", "FileStorage", "store_attachment"]
@@ -48,7 +48,7 @@ class AttachmentStorage(Protocol):
         """The bytes stored under ``key``.
 
         Raises:
-            NotFound: nothing is stored under ``key``.
+            RecordNotFound: nothing is stored under ``key``.
             ChecksumMismatch: the stored bytes changed since they were put.
         """
         ...
@@ -74,10 +74,10 @@ class FileStorage:
         """Where the file for ``key`` is (whether or not it exists).
 
         Raises:
-            NotFound: ``key`` is not a key this storage makes.
+            RecordNotFound: ``key`` is not a key this storage makes.
         """
         if not _KEY.match(key):
-            raise NotFound(f"{key!r} is not an attachment key (64 hex digits)")
+            raise RecordNotFound(f"{key!r} is not an attachment key (64 hex digits)")
         return self.root / key[:2] / key[2:4] / key
 
     def put(self, data: bytes) -> str:
@@ -112,14 +112,14 @@ class FileStorage:
         """The bytes under ``key``, checked against it.
 
         Raises:
-            NotFound: no such file.
+            RecordNotFound: no such file.
             ChecksumMismatch: the file's bytes do not hash to ``key`` (corruption or tampering).
         """
         target = self.path(key)
         try:
             data = target.read_bytes()
         except FileNotFoundError:
-            raise NotFound(f"no attachment stored under {key}") from None
+            raise RecordNotFound(f"no attachment stored under {key}") from None
         actual = hashlib.sha256(data).hexdigest()
         if actual != key:
             raise ChecksumMismatch(

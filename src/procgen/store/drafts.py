@@ -1,4 +1,4 @@
-"""Drafts: applications in progress, found by a secret token whose hash is the key.
+"""Drafts: dossiers in progress, found by a secret token whose hash is the key.
 
 The token (``secrets.token_urlsafe(32)``, the resume link's secret) is never stored, only its
 SHA-256. ``revision`` guards against two requests overwriting each other: save with the
@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from procgen.errors import ConfigurationError
 from procgen.store.engine import insert_or_nothing, read_transaction, write_transaction, writer
-from procgen.store.errors import NotFound, VersionConflict
+from procgen.store.errors import RecordNotFound, VersionConflict
 from procgen.store.records import DraftRecord, aware
 from procgen.store.tables import drafts, jsonable
 from procgen.workflow.clock import Clock
@@ -80,7 +80,7 @@ class Drafts:
         Raises:
             VersionConflict: another save came first (``current_version`` is its revision),
                 or a draft with this token exists already.
-            NotFound: updating a draft that expired or was deleted.
+            RecordNotFound: updating a draft that expired or was deleted.
         """
         moment = now or self._clock.now()
         aware(moment, "now")
@@ -117,7 +117,7 @@ class Drafts:
                 )
             ).scalar_one_or_none()
         if current is None:
-            raise NotFound("no such draft (it expired or was deleted); start again")
+            raise RecordNotFound("no such draft (it expired or was deleted); start again")
         raise VersionConflict(
             f"the draft is at revision {current}, not {revision}: it was saved by another "
             "request; load it again",

@@ -20,7 +20,9 @@ lock contention (SQLite busy, PostgreSQL serialization failure or deadlock) turn
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import os
 import sqlite3
 import threading
 import weakref
@@ -121,6 +123,14 @@ def _sqlite_engine(
         echo=echo,
     )
     timeout_ms = int(busy_timeout * 1000)
+    database = url.database if not url.query.get("uri") else None
+
+    @event.listens_for(engine, "do_connect")
+    def _private_file(*_args: object) -> None:
+        # a new database holds personal data: readable by its owner only (SQLite gives the
+        # -wal and -shm files the database's mode)
+        if database:
+            _create_private(database)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -141,6 +151,13 @@ def _sqlite_engine(
 
     _WRITE_LOCKS[engine.dialect] = (threading.RLock(), busy_timeout)
     return engine
+
+
+def _create_private(path: str) -> None:
+    """Create an empty file at ``path``, mode 0600, unless there is one (SQLite then opens it
+    as a new database); any failure is left for SQLite to report."""
+    with contextlib.suppress(OSError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _postgresql_engine(url: sa.URL, pool_size: int, max_overflow: int, echo: bool) -> Engine:

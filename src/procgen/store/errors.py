@@ -1,12 +1,12 @@
 """The exceptions the store raises.
 
 Every one derives from :class:`procgen.errors.ProcgenError` through :class:`StoreError`, and
-from the built-in it resembles. The web layer maps them to HTTP: :class:`NotFound` to 404,
-:class:`Conflict` (and its subclasses) to 409, :class:`IdempotencyConflict` to 422::
+from the built-in it resembles. The web layer maps them to HTTP: :class:`RecordNotFound` to 404,
+:class:`WriteConflict` (and its subclasses) to 409, :class:`IdempotencyConflict` to 422::
 
     StoreError(ProcgenError, RuntimeError)
-     ├── NotFound(StoreError, LookupError)         no dossier, draft or message with that id
-     ├── Conflict                                  the write lost a race: reload and retry
+     ├── RecordNotFound(StoreError, LookupError)   no dossier, attachment or draft with that id
+     ├── WriteConflict                             the write lost a race: reload and retry
      │    ├── VersionConflict                      the dossier changed since it was read
      │    └── StoreBusy                            the database stayed locked too long
      ├── IdempotencyConflict(StoreError, ValueError)  a key was reused with another body
@@ -20,13 +20,13 @@ from procgen.errors import ProcgenError
 
 __all__ = [
     "ChecksumMismatch",
-    "Conflict",
     "IdempotencyConflict",
-    "NotFound",
+    "RecordNotFound",
     "SchemaOutOfDate",
     "StoreBusy",
     "StoreError",
     "VersionConflict",
+    "WriteConflict",
 ]
 
 
@@ -34,15 +34,15 @@ class StoreError(ProcgenError, RuntimeError):
     """Base of the store's exceptions."""
 
 
-class NotFound(StoreError, LookupError):
-    """No row with that identifier (or it has expired)."""
+class RecordNotFound(StoreError, LookupError):
+    """No dossier, attachment or draft with that identifier (or it has expired)."""
 
 
-class Conflict(StoreError):
+class WriteConflict(StoreError):
     """A concurrent write won; nothing was changed. Reload and try again (HTTP 409)."""
 
 
-class VersionConflict(Conflict):
+class VersionConflict(WriteConflict):
     """The dossier is no longer at the version the caller read.
 
     Attributes:
@@ -54,7 +54,7 @@ class VersionConflict(Conflict):
         self.current_version = current_version
 
 
-class StoreBusy(Conflict):
+class StoreBusy(WriteConflict):
     """The database stayed locked by other writers longer than the busy timeout."""
 
 
@@ -88,3 +88,18 @@ class SchemaOutOfDate(StoreError):
 
 class ChecksumMismatch(StoreError):
     """Stored bytes no longer hash to the checksum recorded when they were written."""
+
+
+def __getattr__(name: str) -> object:
+    renamed = {"NotFound": RecordNotFound, "Conflict": WriteConflict}  # in 0.2
+    if name in renamed:
+        import warnings
+
+        new = renamed[name].__name__
+        warnings.warn(
+            f"procgen.store.errors.{name} is now {new} (the service keeps {name})",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return renamed[name]
+    raise AttributeError(f"module 'procgen.store.errors' has no attribute {name!r}")

@@ -112,7 +112,7 @@ class NewDossier:
         case_id: the case (trường hợp) of the procedure.
         step: the initial step; status: its national status code.
         channel: online, direct or postal.
-        data: the cleaned form data.
+        data: the dossier's data: the cleaned payload, as JSON.
         applicant: who the dossier is for.
         received_at: when it was received (the legal clock's start).
         due_at: the legal due date; step_due_at: the initial step's own deadline;

@@ -29,7 +29,7 @@ from procgen.errors import ConfigurationError
 from procgen.store.drafts import Drafts
 from procgen.store.engine import read_transaction, write_transaction, writer
 from procgen.store.errors import (
-    NotFound,
+    RecordNotFound,
     StoreBusy,
     StoreError,
     VersionConflict,
@@ -196,7 +196,7 @@ class DossierStore:
             outbox: messages besides the ``dossier.event`` one.
 
         Raises:
-            NotFound: no such dossier.
+            RecordNotFound: no such dossier.
             VersionConflict: the dossier is not at ``expected_version`` any more, or the
                 database stayed locked by other writers; nothing was written.
             StoreError: the transition starts from another step than the dossier's.
@@ -256,12 +256,12 @@ class DossierStore:
     # ------------------------------------------------------------------------------ reading
 
     def get(self, dossier_id: uuid.UUID) -> DossierRecord:
-        """The dossier with ``dossier_id``. Raises :class:`NotFound`."""
+        """The dossier with ``dossier_id``. Raises :class:`RecordNotFound`."""
         with read_transaction(self.engine) as conn:
             return self._one(conn, dossiers.c.id == dossier_id, f"dossier {dossier_id}")
 
     def get_by_number(self, number: str) -> DossierRecord:
-        """The dossier numbered ``number``. Raises :class:`NotFound`."""
+        """The dossier numbered ``number``. Raises :class:`RecordNotFound`."""
         with read_transaction(self.engine) as conn:
             return self._one(conn, dossiers.c.number == number, f"dossier {number}")
 
@@ -290,11 +290,11 @@ class DossierStore:
     def history(self, dossier_id: uuid.UUID) -> list[HistoryEntry]:
         """The recorded transitions with their times, oldest first, for
         :meth:`CaseDeadlines.replay <procgen.workflow.CaseDeadlines.replay>` (from
-        ``received_at``). Raises :class:`NotFound`."""
+        ``received_at``). Raises :class:`RecordNotFound`."""
         return [HistoryEntry(e.at, e.transition) for e in self.events(dossier_id) if e.transition]
 
     def events(self, dossier_id: uuid.UUID) -> list[EventRecord]:
-        """The dossier's history, oldest first. Raises :class:`NotFound`."""
+        """The dossier's history, oldest first. Raises :class:`RecordNotFound`."""
         with read_transaction(self.engine) as conn:
             rows = (
                 conn.execute(
@@ -306,11 +306,11 @@ class DossierStore:
                 .all()
             )
         if not rows:  # every dossier has its submission event
-            raise NotFound(f"no dossier {dossier_id}")
+            raise RecordNotFound(f"no dossier {dossier_id}")
         return [event_record(r) for r in rows]
 
     def attachments(self, dossier_id: uuid.UUID) -> list[AttachmentRecord]:
-        """The dossier's documents, in the order they were added. Raises :class:`NotFound`."""
+        """The dossier's documents, in the order they were added. Raises :class:`RecordNotFound`."""
         with read_transaction(self.engine) as conn:
             self._one(conn, dossiers.c.id == dossier_id, f"dossier {dossier_id}")
             rows = (
@@ -325,7 +325,7 @@ class DossierStore:
         return [AttachmentRecord(**r) for r in rows]
 
     def attachment(self, attachment_id: uuid.UUID) -> AttachmentRecord:
-        """One document's metadata. Raises :class:`NotFound`."""
+        """One document's metadata. Raises :class:`RecordNotFound`."""
         with read_transaction(self.engine) as conn:
             row = (
                 conn.execute(sa.select(attachments).where(attachments.c.id == attachment_id))
@@ -333,7 +333,7 @@ class DossierStore:
                 .first()
             )
         if row is None:
-            raise NotFound(f"no attachment {attachment_id}")
+            raise RecordNotFound(f"no attachment {attachment_id}")
         return AttachmentRecord(**row)
 
     def worklist(
@@ -365,7 +365,7 @@ class DossierStore:
     def _one(self, conn: Connection, where: sa.ColumnElement[bool], what: str) -> DossierRecord:
         row = conn.execute(sa.select(*DOSSIER_COLUMNS).where(where)).mappings().first()
         if row is None:
-            raise NotFound(f"no {what}")
+            raise RecordNotFound(f"no {what}")
         return dossier_record(row)
 
 

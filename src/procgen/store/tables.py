@@ -66,7 +66,12 @@ class UTCDateTime(sa.TypeDecorator[dt.datetime]):
                 f"instants must be timezone-aware (got naive {value.isoformat()}); "
                 "attach a zone, e.g. tzinfo=datetime.UTC"
             )
-        value = value.astimezone(dt.UTC)
+        try:
+            value = value.astimezone(dt.UTC)
+        except OverflowError as exc:
+            raise ValueError(
+                f"the instant {value.isoformat()} has no UTC equivalent within years 1 to 9999"
+            ) from exc
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(

@@ -25,6 +25,19 @@ __all__ = ["MAX_PAGE_SIZE", "query_worklist"]
 MAX_PAGE_SIZE = 500
 
 
+_EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+_LATEST = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def _in_utc(moment: dt.datetime) -> dt.datetime:
+    """``moment`` in UTC; an instant beyond the ends of Python's calendar once in UTC (9999-12-31
+    23:00 at -14:00) saturates there, which compares the same against any stored instant."""
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:
+        return _LATEST if moment.year > 1 else _EARLIEST
+
+
 def _conditions(query: WorklistFilter, now: dt.datetime) -> list[ColumnElement[bool]]:
     c = dossiers.c
     conditions: list[ColumnElement[bool]] = []
@@ -58,9 +71,9 @@ def _conditions(query: WorklistFilter, now: dt.datetime) -> list[ColumnElement[b
     if query.overdue:
         conditions += [c.due_at < now, c.paused_since.is_(None)]
     if query.due_before is not None:
-        conditions.append(c.due_at < query.due_before)
+        conditions.append(c.due_at < _in_utc(query.due_before))
     if query.step_due_before is not None:
-        conditions.append(c.step_due_at < query.step_due_before)
+        conditions.append(c.step_due_at < _in_utc(query.step_due_before))
     return conditions
 
 

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeAlias
+
+from procgen.types import Locale
 
 __all__ = [
     "HEADERS",
@@ -36,7 +38,8 @@ __all__ = [
 ]
 
 StepKind = Literal["given", "when", "then"]
-Language = Literal["en", "vi"]
+#: The languages features and their steps are written in: the interface languages.
+Language: TypeAlias = Locale
 #: The languages steps are written in, the default first.
 LANGUAGES: tuple[Language, ...] = ("vi", "en")
 

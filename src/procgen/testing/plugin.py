@@ -5,9 +5,16 @@ extra is enough; ``-p no:procgen`` turns it off. Settings (``pyproject.toml`` un
 ``[tool.pytest.ini_options]``, or ``pytest.ini``)::
 
     procgen_definitions = "definitions"        # the folder of spec files (default)
+    procgen_field_types = "myproject.types:FIELD_TYPES"   # the deployment's field types
     procgen_database_url = ""                  # default: a SQLite file per test
     procgen_today = "15/04/2026 09:00"         # where the clock starts (local time)
     procgen_coverage_fail_under = 100          # with --procgen-coverage
+
+``procgen_field_types`` (or ``--procgen-field-types``) names a
+:class:`~procgen.forms.FieldTypeRegistry`, or a function returning one, as ``module:attr``
+(imported with the project's root folder first on ``sys.path``); the definitions are loaded
+and compiled with it, so data tables, the app and coverage know the deployment's own types.
+Default: the built-in types.
 
 ``PROCGEN_TEST_DATABASE_URL`` in the environment overrides ``procgen_database_url`` (a
 ``postgresql+psycopg://`` URL: each session gets a schema of its own on that server).
@@ -36,6 +43,7 @@ if TYPE_CHECKING:
     from starlette.applications import Starlette
     from starlette.testclient import TestClient
 
+    from procgen.forms import FieldTypeRegistry
     from procgen.registry import Registry
     from procgen.testing.auth import ScenarioAuth
     from procgen.testing.coverage import TransitionCoverage
@@ -73,6 +81,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="the folder of procedure spec files (ini: procgen_definitions)",
     )
     group.addoption(
+        "--procgen-field-types",
+        metavar="MODULE:ATTR",
+        help="the deployment's field types, a FieldTypeRegistry or a function returning one "
+        "(ini: procgen_field_types)",
+    )
+    group.addoption(
         "--procgen-coverage",
         action="store_true",
         help="report the steps, actions and deadline outcomes the tests exercised",
@@ -84,6 +98,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini(
         "procgen_definitions", "the folder of procedure spec files", default="definitions"
+    )
+    parser.addini(
+        "procgen_field_types",
+        "the deployment's field types as module:attr (default: the built-in types)",
+        default="",
     )
     parser.addini(
         "procgen_database_url",
@@ -122,6 +141,7 @@ _REGISTRY: pytest.StashKey[Registry] = pytest.StashKey()
 
 def _load_registry(config: pytest.Config) -> Registry:
     if _REGISTRY not in config.stash:
+        from procgen.errors import SpecError
         from procgen.registry import Registry
 
         path = _definitions(config)
@@ -130,13 +150,43 @@ def _load_registry(config: pytest.Config) -> Registry:
                 f"procgen: no definitions at {path}; set procgen_definitions in the pytest "
                 "configuration or pass --procgen-definitions"
             )
-        config.stash[_REGISTRY] = Registry.from_path(path)
+        reference, field_types = _field_types(config)
+        try:
+            config.stash[_REGISTRY] = Registry.from_path(path, field_types=field_types)
+        except SpecError as exc:
+            message = f"procgen: {exc}"
+            if any(d.code == "unknown-field-type" for d in exc.diagnostics):
+                message += (
+                    "\na custom field type? name its registry with procgen_field_types = "
+                    "module:attr (or --procgen-field-types)"
+                    if reference is None
+                    else f"\nis it registered in {reference} (procgen_field_types)?"
+                )
+            raise pytest.UsageError(message) from None
     return config.stash[_REGISTRY]
+
+
+def _field_types(config: pytest.Config) -> tuple[str | None, FieldTypeRegistry | None]:
+    """The ``module:attr`` of ``--procgen-field-types`` or ``procgen_field_types``, and the
+    registry it names (both None: the built-in types)."""
+    from procgen.errors import ConfigurationError
+    from procgen.forms.types import resolve_field_types
+
+    option = config.getoption("procgen_field_types", None)
+    reference = str(option or config.getini("procgen_field_types") or "").strip()
+    if not reference:
+        return None, None
+    try:
+        return reference, resolve_field_types(reference, directory=config.rootpath)
+    except ConfigurationError as exc:
+        setting = "--procgen-field-types" if option else "procgen_field_types"
+        raise pytest.UsageError(f"procgen: {setting}: {exc}") from None
 
 
 @pytest.fixture(scope="session")
 def procgen_registry(pytestconfig: pytest.Config) -> Registry:
-    """The procedures of the configured definitions folder, compiled once per session."""
+    """The procedures of the configured definitions folder, compiled once per session with
+    the configured field types (``procgen_field_types``)."""
     return _load_registry(pytestconfig)
 
 

@@ -2,7 +2,8 @@
 
 A submission table is a list of rows ``[path, value]`` under a header row; the paths are
 dotted (``pilots.0.full_name``) and the values are typed as a person types them in the form,
-so they go through the form's own parsing (:func:`procgen.forms.from_form`): ``25/06/2026``,
+so they go through the form's own parsing (:func:`procgen.forms.from_form` with the
+procedure's compiled form, so a deployment's own field types parse theirs): ``25/06/2026``,
 ``1.500.000``, ``có``. A multiple choice is written ``a, b``::
 
     >>> table_pairs([["field", "value"], ["purposes", "a, b"], ["name", "An"]], {"purposes"})
@@ -22,8 +23,9 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from procgen.forms import from_form
-from procgen.spec.models import Field, ProcedureSpec
+from procgen.forms import CompiledForm, FieldTypeRegistry, form_of, from_form
+from procgen.procedure import Procedure
+from procgen.spec.models import ProcedureSpec
 
 __all__ = [
     "OPENING",
@@ -109,18 +111,24 @@ def table_pairs(table: Table, multichoice: Collection[str] = ()) -> list[tuple[s
     return pairs
 
 
-def payload_from_table(spec: ProcedureSpec, table: Table) -> dict[str, Any]:
-    """The payload a table describes, each value parsed by its field's type."""
-    multichoice = {".".join(path) for path, f in _walk(spec.fields, ()) if f.type == "multichoice"}
-    return from_form(spec, table_pairs(table, multichoice))
+def payload_from_table(
+    form: Procedure | CompiledForm | ProcedureSpec,
+    table: Table,
+    *,
+    field_types: FieldTypeRegistry | None = None,
+) -> dict[str, Any]:
+    """The payload a table describes, each value parsed by its field's type.
 
-
-def _walk(fields: Sequence[Field], prefix: tuple[str, ...]) -> list[tuple[tuple[str, ...], Field]]:
-    out: list[tuple[tuple[str, ...], Field]] = []
-    for f in fields:
-        out.append(((*prefix, f.id), f))
-        out += _walk(f.fields, (*prefix, f.id))
-    return out
+    Args:
+        form: the procedure (or its compiled form): its field types parse the values, a
+            deployment's own types included. A bare spec is compiled with ``field_types``
+            (default: the built-in types).
+        table: the data table, a header row then ``[path, value]`` rows.
+        field_types: only with a bare spec.
+    """
+    compiled = form_of(form.form if isinstance(form, Procedure) else form, field_types)
+    multichoice = {".".join(path) for path, f in compiled.fields.items() if f.type == "multichoice"}
+    return from_form(compiled, table_pairs(table, multichoice))
 
 
 def input_values(table: Table | None, inputs: Sequence[dict[str, Any]]) -> dict[str, str]:

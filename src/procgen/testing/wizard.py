@@ -1,4 +1,4 @@
-"""Drive the form pages from tests: parse a page, fill the wizard, send the application.
+"""Drive the form pages from tests: parse a page, fill the wizard, send the dossier.
 
 :class:`WizardDriver` works through any client with Starlette ``TestClient``'s interface (an
 ``httpx.Client`` pointed at a running server works too). It posts what a browser without
@@ -29,7 +29,7 @@ from procgen.files import canonical
 from procgen.registry import Registry
 from procgen.spec.models import Document, ProcedureSpec
 from procgen.web.apply.drafts import Draft, InMemoryDraftStore
-from procgen.web.apply.encoding import encode_values
+from procgen.web.apply.encoding import encode_answers
 from procgen.web.apply.routes import create_forms_app
 from procgen.web.apply.submission import InMemorySubmitHandler
 from procgen.web.apply.wizard import wizard_pages
@@ -283,7 +283,7 @@ class WizardDriver:
         max_pages: int = 20,
     ) -> HtmlPage:
         """Answer every page with ``payload`` and attach ``documents``; ends on "check answers"."""
-        values, rows = encode_values(self.spec.fields, payload)
+        values, rows = encode_answers(self.spec.fields, payload)
         pages = {p.slug: p for p in wizard_pages(self.spec)}
         for _ in range(max_pages):
             page = self.page

@@ -22,6 +22,7 @@ from procgen.forms import example_payload
 from procgen.spec.models import Document, ProcedureSpec
 from procgen.testing.auth import ScenarioAuth
 from procgen.testing.files import sample_upload
+from procgen.testing.phrases import Language
 from procgen.testing.tables import (
     Table,
     TableError,
@@ -73,7 +74,7 @@ class ProcedureWorld:
     clock: ManualClock
     auth: ScenarioAuth
     registry: Registry
-    language: str = "vi"
+    language: Language = "vi"
     procedure: ProcedureSpec | None = None
     dossier: Submitted | None = None
     last_response: Any = None
@@ -182,7 +183,8 @@ class ProcedureWorld:
         """Submit as the applicant: the table's data (else example data) and the documents."""
         spec = self.spec(code)
         self.procedure = spec
-        data = self.example(spec) if table is None else payload_from_table(spec, table)
+        procedure = self.registry.get(spec.code, spec.version)
+        data = self.example(spec) if table is None else payload_from_table(procedure, table)
         body = {"data": data, "documents": self._documents(spec, data)}
         response = self.client.post(
             f"/api/procedures/{spec.code}/dossiers", json=body, headers=self._headers(APPLICANT)

@@ -33,15 +33,17 @@ from pathlib import Path
 import sqlalchemy as sa
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from procgen import __version__
 from procgen.errors import ConfigurationError
 from procgen.forms import FieldTypeRegistry
+from procgen.i18n import translator
 from procgen.registry import Registry
 from procgen.service import DossierService, Filed
 from procgen.spec.models import ProcedureSpec
@@ -61,7 +63,8 @@ from procgen.web.auth.backends import AuthBackend, AuthMiddleware, DevAuth, Sess
 from procgen.web.auth.login import login_routes
 from procgen.web.auth.users import UserDirectory
 from procgen.web.pages import PagesOptions, page_routes, receipt_link
-from procgen.web.security import FormOptions
+from procgen.web.security import FormOptions, SecurityHeaders, request_locale
+from procgen.web.templating import template_environment
 from procgen.workflow import CalendarConfig, Clock, Deadlines, SystemClock, WorkingCalendar
 
 __all__ = ["Definitions", "create_app"]
@@ -126,7 +129,8 @@ def create_app(
         users: the development users file (or directory), when ``auth`` is not given.
         session_secret: the key signing session cookies; every process must share it
             (default: a random key, so sessions end with the process).
-        https_only: session cookies only over HTTPS (``Secure``); turn on in production.
+        https_only: session cookies only over HTTPS (``Secure``), and
+            ``Strict-Transport-Security`` on every response; turn on in production.
         storage: attachment storage, or a folder for :class:`~procgen.store.FileStorage`
             (default: ``attachments`` next to a SQLite file, else in the working folder).
         clock: the only source of time (default: the system clock).
@@ -216,13 +220,44 @@ def create_app(
     routes.append(Mount(forms_path, routes=forms))
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(AuthMiddleware, backend=auth)],
+        middleware=[
+            Middleware(SecurityHeaders, https_only=https_only),
+            Middleware(AuthMiddleware, backend=auth),
+        ],
+        exception_handlers={404: _not_found(templates_dir)},
         lifespan=_lifespan(service, engine, expiry_interval),
         debug=debug,
     )
     app.state.procgen_service = service
     app.state.procgen_auth = auth
     return app
+
+
+def _not_found(
+    templates_dir: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None,
+) -> Callable[[Request, Exception], Response]:
+    """The answer to an unknown address: JSON under ``/api`` (whatever the path holds, even
+    a line break, which the API's mount does not match), else the site's HTML 404 page."""
+    template = template_environment(templates_dir).get_template("not-found.html")
+
+    def not_found(request: Request, exc: Exception) -> Response:
+        root = str(request.scope.get("root_path", ""))
+        path = request.url.path
+        path = path[len(root) :] if root and path.startswith(root) else path
+        detail = exc.detail if isinstance(exc, HTTPException) else "Not Found"
+        headers = {"Cache-Control": "no-store"}
+        if path == "/api" or path.startswith("/api/"):
+            return JSONResponse({"code": "not_found", "msg": detail}, 404, headers=headers)
+        locale = request_locale(request)
+        context = {
+            "_": translator(locale).gettext,
+            "locale": locale,
+            "home_url": request.url_for("procgen.home").path,
+            "stylesheet_url": request.url_for("procgen.static", path="procgen.css").path,
+        }
+        return HTMLResponse(template.render(context), 404, headers=headers)
+
+    return not_found
 
 
 def _storage(

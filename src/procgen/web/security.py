@@ -8,6 +8,9 @@ field, which matches a cookie only this site can set (double submit).
 Bodies are capped before they are parsed (:func:`limited`): a page of text fields needs little,
 a documents page what its documents allow; Starlette's form parser then caps the number of
 fields and files and the size of each text field.
+
+Every response, the API's JSON, redirects, 404s and static files included, gets the security
+headers it lacks from :class:`SecurityHeaders` (pages set theirs in :func:`secure_headers`).
 """
 
 from __future__ import annotations
@@ -19,10 +22,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Message
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from procgen.i18n import LOCALES, negotiate
 from procgen.types import Locale
@@ -31,9 +34,11 @@ __all__ = [
     "CSP",
     "CSRF_COOKIE",
     "CSRF_FIELD",
+    "HSTS",
     "LANG_COOKIE",
     "BodyTooLarge",
     "FormOptions",
+    "SecurityHeaders",
     "changed_cookies",
     "csrf_ok",
     "csrf_token",
@@ -53,6 +58,8 @@ CSP = (
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
     "object-src 'none'"
 )
+#: ``Strict-Transport-Security`` sent by :class:`SecurityHeaders` when ``https_only`` is on.
+HSTS = "max-age=31536000"
 
 
 @dataclass(frozen=True)
@@ -182,3 +189,39 @@ def secure_headers(
             httponly=True,
             samesite="strict" if name == CSRF_COOKIE else "lax",
         )
+
+
+class SecurityHeaders:
+    """ASGI middleware adding the security headers a response lacks, whatever answered it.
+
+    ``X-Content-Type-Options: nosniff``, :data:`CSP` (whose ``frame-ancestors 'none'`` forbids
+    framing), ``X-Frame-Options: DENY``, ``Referrer-Policy: same-origin``, and with
+    ``https_only`` ``Strict-Transport-Security`` (:data:`HSTS`). A header already set (a page's
+    own, a deployment's) is kept.
+    """
+
+    def __init__(self, app: ASGIApp, *, https_only: bool = False) -> None:
+        self.app = app
+        defaults = [
+            ("X-Content-Type-Options", "nosniff"),
+            ("Content-Security-Policy", CSP),
+            ("X-Frame-Options", "DENY"),
+            ("Referrer-Policy", "same-origin"),
+        ]
+        if https_only:
+            defaults.append(("Strict-Transport-Security", HSTS))
+        self.defaults = tuple(defaults)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in self.defaults:
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -16,6 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from starlette.applications import Starlette
 
+from procgen.forms.types import FieldTypeRegistry, resolve_field_types
 from procgen.registry import Registry
 from procgen.service import DossierService
 from procgen.store import (
@@ -98,10 +99,14 @@ class ServeSettings:
     attachments: Path | None = None
     https_only: bool = False
     expiry_interval: float = 60.0
+    #: The deployment's field types as ``module:attr`` (see
+    #: :func:`~procgen.forms.types.resolve_field_types`); empty: the built-in types.
+    field_types: str = ""
 
     def to_env(self) -> dict[str, str]:
         """The settings as environment variables."""
         return {
+            _ENV + "FIELD_TYPES": self.field_types,
             _ENV + "DEFINITIONS": str(self.definitions.resolve()),
             _ENV + "DB": self.database_url,
             _ENV + "USERS": str(self.users.resolve()),
@@ -122,16 +127,22 @@ class ServeSettings:
             attachments=Path(attachments) if attachments else None,
             https_only=bool(env.get(_ENV + "HTTPS_ONLY")),
             expiry_interval=float(env.get(_ENV + "EXPIRY_INTERVAL") or 60),
+            field_types=env.get(_ENV + "FIELD_TYPES") or "",
         )
 
 
 def app_from_env() -> Starlette:
-    """The app ``procgen serve`` runs (uvicorn's factory): settings from the environment."""
+    """The app ``procgen serve`` runs (uvicorn's factory): settings from the environment.
+
+    Raises:
+        ConfigurationError: the field types (``module:attr``) cannot be resolved.
+    """
     from procgen.web.app import create_app
 
     settings = ServeSettings.from_env()
     return create_app(
         settings.definitions,
+        field_types=resolve_field_types(settings.field_types) if settings.field_types else None,
         database_url=settings.database_url,
         users=settings.users,
         session_secret=session_secret(),
@@ -142,14 +153,21 @@ def app_from_env() -> Starlette:
 
 
 def build_service(
-    definitions: Path, database_url: str, attachments: Path | None = None
+    definitions: Path,
+    database_url: str,
+    attachments: Path | None = None,
+    *,
+    field_types: FieldTypeRegistry | None = None,
 ) -> DossierService:
-    """A service without the web app, for workers (the schema must be current)."""
+    """A service without the web app, for workers (the schema must be current); the specs
+    are loaded and compiled with ``field_types`` (default: the built-in types)."""
     engine = create_engine_for(database_url)
     check_schema(engine)
     if attachments is None:
         database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
         attachments = Path(database).parent / "attachments" if database else Path("attachments")
     return DossierService(
-        Registry.from_path(definitions), DossierStore(engine), FileStorage(attachments)
+        Registry.from_path(definitions, field_types=field_types),
+        DossierStore(engine),
+        FileStorage(attachments),
     )

@@ -24,7 +24,10 @@ from pathlib import Path
 
 import jinja2
 
-__all__ = ["field_templates", "template_environment", "template_names"]
+__all__ = ["RADIO_LIMIT", "field_templates", "template_environment", "template_names"]
+
+#: Choices with more options than this render as a ``<select>``, fewer as radios.
+RADIO_LIMIT = 10
 
 
 def template_environment(

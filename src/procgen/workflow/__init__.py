@@ -24,14 +24,15 @@ from procgen.workflow.clock import Clock, ManualClock, SystemClock, as_utc
 from procgen.workflow.deadlines import (
     DEFAULT_DUE_SOON,
     Deadlines,
-    LeadTimeViolation,
     LiveStatus,
     Pause,
     Timeliness,
     next_annual_date,
 )
+from procgen.workflow.diagrams import render_diagrams_page, to_dot, to_mermaid
 from procgen.workflow.errors import (
     ActionNotAllowedError,
+    ClockRangeError,
     Denial,
     DenialCode,
     ExtensionLimitError,
@@ -41,7 +42,6 @@ from procgen.workflow.errors import (
     UnknownStepError,
     WorkflowError,
 )
-from procgen.workflow.graph import render_diagrams_page, to_dot, to_mermaid
 from procgen.workflow.inputs import BasicInputValidator, InputProblem, InputValidator
 from procgen.workflow.leadtimes import LeadTimeProblem, check_lead_times, date_at
 from procgen.workflow.legalclock import CaseDeadlines, HistoryEntry
@@ -56,12 +56,16 @@ from procgen.workflow.transition import (
     Transition,
     TransitionEvent,
 )
-from procgen.workflow.workdays import WorkdayIndex
+from procgen.workflow.workdays import CLOCK_FIRST, CLOCK_LAST, FIRST_DATE, LAST_DATE, WorkdayIndex
 
 __all__ = [
+    "CLOCK_FIRST",
+    "CLOCK_LAST",
     "DEFAULT_DUE_SOON",
     "EXPIRY_ACTION",
+    "FIRST_DATE",
     "GUARD_VARIABLES",
+    "LAST_DATE",
     "NEW_APPOINTMENT",
     "NO_LIMITS",
     "SYSTEM",
@@ -73,6 +77,7 @@ __all__ = [
     "CaseDeadlines",
     "Clock",
     "ClockLimits",
+    "ClockRangeError",
     "ClockReading",
     "Deadlines",
     "Denial",
@@ -85,7 +90,6 @@ __all__ = [
     "InputValidator",
     "InvalidWorkflowError",
     "LeadTimeProblem",
-    "LeadTimeViolation",
     "LiveStatus",
     "ManualClock",
     "Pause",
@@ -121,4 +125,13 @@ def __getattr__(name: str) -> object:
             "procgen.workflow.DossierClock is now CaseDeadlines", DeprecationWarning, stacklevel=2
         )
         return CaseDeadlines
+    if name == "LeadTimeViolation":  # renamed in 0.2: one name for a date that comes too soon
+        import warnings
+
+        warnings.warn(
+            "procgen.workflow.LeadTimeViolation is now LeadTimeProblem",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return LeadTimeProblem
     raise AttributeError(f"module 'procgen.workflow' has no attribute {name!r}")

@@ -1,7 +1,7 @@
 """``python -m procgen.workflow``: write the Markdown page of workflow diagrams.
 
 Usage: ``python -m procgen.workflow [DEFINITIONS] [-o FILE] [--check] [--locale vi|en]``.
-It writes the page :func:`~procgen.workflow.graph.render_diagrams_page` makes from the specs in
+It writes the page :func:`~procgen.workflow.diagrams.render_diagrams_page` makes from the specs in
 ``DEFINITIONS`` (default ``definitions``) to ``FILE``, or to standard output; with ``--check``
 it writes nothing and exits 1 when ``FILE`` is out of date.
 """
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from procgen.spec.loader import load_dir
-from procgen.workflow.graph import REGENERATE, render_diagrams_page
+from procgen.workflow.diagrams import REGENERATE, render_diagrams_page
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,6 +19,11 @@ the local zone is only used inside::
 
 Holiday tables are built per year on first use and cached on the instance; importing this
 module builds nothing.
+
+Dates people enter are within the supported years, 1800 to 2199
+(:data:`~procgen.workflow.workdays.FIRST_DATE`, ``LAST_DATE``); the calendar counts working
+days from 1700 to 2999 and raises :class:`~procgen.workflow.errors.ClockRangeError` (a
+``TimelineError``) rather than step past them, never ``OverflowError``.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from zoneinfo import ZoneInfo
 from procgen.errors import ConfigurationError
 from procgen.workflow.calendar_config import CalendarConfig, hhmm
 from procgen.workflow.clock import as_utc
+from procgen.workflow.errors import ClockRangeError
 from procgen.workflow.workdays import MAX_SCAN_DAYS, WorkdayIndex
 
 __all__ = ["CalendarConfig", "WorkingCalendar"]
@@ -171,18 +177,32 @@ class WorkingCalendar:
         return sum(self.is_working_day(start + timedelta(days=k)) for k in span)
 
     def local(self, moment: datetime) -> datetime:
-        """``moment`` in the office's time zone."""
-        return as_utc(moment).astimezone(self._zone)
+        """``moment`` in the office's time zone.
+
+        Raises:
+            ClockRangeError: for an instant at the very end of Python's calendar, which has no
+                local time (instead of ``OverflowError``).
+        """
+        try:
+            return as_utc(moment).astimezone(self._zone)
+        except OverflowError as exc:
+            raise ClockRangeError(moment.date()) from exc
 
     def local_date(self, moment: datetime) -> date:
         """The office's calendar date at ``moment``."""
         return self.local(moment).date()
 
     def _wall(self, moment: datetime, name: str) -> datetime:
-        return as_utc(moment, name=name).astimezone(self._zone).replace(tzinfo=None)
+        try:
+            return as_utc(moment, name=name).astimezone(self._zone).replace(tzinfo=None)
+        except OverflowError as exc:
+            raise ClockRangeError(moment.date()) from exc
 
     def _instant(self, wall: datetime) -> datetime:
-        return wall.replace(tzinfo=self._zone).astimezone(UTC)
+        try:
+            return wall.replace(tzinfo=self._zone).astimezone(UTC)
+        except OverflowError as exc:
+            raise ClockRangeError(wall.date()) from exc
 
     def _periods(self, day: date) -> list[tuple[datetime, datetime]]:
         if not self.is_working_day(day):
@@ -308,11 +328,10 @@ class WorkingCalendar:
         """Office time within ``[start, end)``; zero when ``end`` is not after ``start``."""
         first, last = self._wall(start, "start"), self._wall(end, "end")
         total = timedelta(0)
-        day = first.date()
-        while day <= last.date():
+        for offset in range((last.date() - first.date()).days + 1):  # no day past ``last``
+            day = first.date() + timedelta(days=offset)
             for period_start, period_end in self._periods(day):
                 total += max(min(period_end, last) - max(period_start, first), timedelta(0))
-            day += timedelta(days=1)
         return total
 
 

@@ -19,34 +19,29 @@ timezone-aware UTC datetimes, or local dates where the law speaks of dates::
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from procgen.errors import ConfigurationError
+from procgen.errors import ConfigurationError, ProcgenError
 from procgen.spec.duration import Duration, DurationUnit
 from procgen.workflow.calendar import WorkingCalendar
 from procgen.workflow.clock import as_utc
+from procgen.workflow.errors import ClockRangeError
+from procgen.workflow.workdays import CLOCK_LAST
+
+if TYPE_CHECKING:
+    from procgen.workflow.leadtimes import LeadTimeProblem
 
 __all__ = [
     "DEFAULT_DUE_SOON",
     "Deadlines",
-    "LeadTimeViolation",
     "LiveStatus",
     "Pause",
     "Timeliness",
     "next_annual_date",
 ]
-
-_UNITS_VI = {
-    DurationUnit.WORKING_DAYS: "ngày làm việc",
-    DurationUnit.WORKING_HOURS: "giờ làm việc",
-    DurationUnit.DAYS: "ngày",
-    DurationUnit.HOURS: "giờ",
-    DurationUnit.MONTHS: "tháng",
-}
 
 #: The default DUE_SOON threshold: one working day.
 DEFAULT_DUE_SOON = Duration(Decimal(1), DurationUnit.WORKING_DAYS)
@@ -75,37 +70,19 @@ class Pause(NamedTuple):
     end: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class LeadTimeViolation:
-    """An applicant-entered date that comes too soon after submission.
+def __getattr__(name: str) -> object:
+    if name == "LeadTimeViolation":  # renamed in 0.2: one name for a date that comes too soon
+        import warnings
 
-    Attributes:
-        requested: the date the applicant entered.
-        earliest: the earliest date the lead time allows.
-        lead: the lead time required.
-    """
+        from procgen.workflow.leadtimes import LeadTimeProblem
 
-    requested: date
-    earliest: date
-    lead: Duration
-
-    @property
-    def message(self) -> str:
-        """The error in English, giving the earliest allowed date."""
-        return (
-            f"the date must be at least {self.lead} after submission: the earliest allowed "
-            f"date is {self.earliest:%d/%m/%Y} (got {self.requested:%d/%m/%Y})"
+        warnings.warn(
+            "procgen.workflow.deadlines.LeadTimeViolation is now procgen.workflow.LeadTimeProblem",
+            DeprecationWarning,
+            stacklevel=2,
         )
-
-    @property
-    def message_vi(self) -> str:
-        """The error in Vietnamese, giving the earliest allowed date."""
-        amount = format(self.lead.amount.normalize(), "f")
-        return (
-            f"ngày đăng ký phải sau ngày nộp hồ sơ ít nhất {amount} {_UNITS_VI[self.lead.unit]}: "
-            f"ngày sớm nhất được phép là {self.earliest:%d/%m/%Y} "
-            f"(đã nhập {self.requested:%d/%m/%Y})"
-        )
+        return LeadTimeProblem
+    raise AttributeError(f"module 'procgen.workflow.deadlines' has no attribute {name!r}")
 
 
 def _annual(year: int, month: int, day: int) -> date:
@@ -198,7 +175,22 @@ class Deadlines:
         return close if close >= moment else cal.closing(cal.next_working_day(day))
 
     def _after(self, start: datetime, duration: Duration, *, exact: bool) -> datetime:
-        """``duration`` after ``start``; ``exact`` keeps calendar instants unrounded."""
+        """``duration`` after ``start``; ``exact`` keeps calendar instants unrounded.
+
+        Raises:
+            ClockRangeError: when the end would be past the days the clock counts (instead of
+                ``OverflowError`` at the end of Python's calendar).
+        """
+        try:
+            return self._counted(start, duration, exact=exact)
+        except OverflowError as exc:
+            raise ClockRangeError(as_utc(start).date()) from exc
+        except ValueError as exc:
+            if isinstance(exc, ProcgenError):
+                raise
+            raise ClockRangeError(as_utc(start).date()) from exc  # date(10000, ...)
+
+    def _counted(self, start: datetime, duration: Duration, *, exact: bool) -> datetime:
         cal, count = self._calendar, _checked(duration)
         match duration.unit:
             case DurationUnit.WORKING_DAYS if not exact:
@@ -269,6 +261,8 @@ class Deadlines:
         """
         cal = self._calendar
         received = cal.local_date(as_utc(received_at, name="received_at"))
+        if received.year >= CLOCK_LAST.year:  # the next one could be in year 10000
+            raise ClockRangeError(received)
         return self._close_of(next_annual_date(received, month, day))
 
     def extend(self, due_at: datetime, by: Duration) -> datetime:
@@ -333,12 +327,23 @@ class Deadlines:
 
     def check_lead_time(
         self, submitted_at: datetime, requested: date, lead: Duration
-    ) -> LeadTimeViolation | None:
-        """None when ``requested`` respects the lead time, else the violation with its message."""
-        earliest = self.earliest_allowed(submitted_at, lead)
-        if requested >= earliest:
-            return None
-        return LeadTimeViolation(requested=requested, earliest=earliest, lead=lead)
+    ) -> LeadTimeProblem | None:
+        """Deprecated: use :func:`~procgen.workflow.check_lead_times` or :meth:`earliest_allowed`.
+
+        None when ``requested`` respects the lead time, else the problem (with an empty
+        ``field``).
+        """
+        import warnings
+
+        from procgen.workflow.leadtimes import _check_lead_time
+
+        warnings.warn(
+            "Deadlines.check_lead_time is deprecated: use procgen.workflow.check_lead_times, "
+            "or Deadlines.earliest_allowed",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return _check_lead_time(self, submitted_at, requested, lead)
 
     def classify(self, completed_at: datetime, due_at: datetime) -> Timeliness:
         """EARLY, ON_TIME or LATE, comparing local dates, not timestamps."""

@@ -8,6 +8,7 @@ Every error names what was asked for and what stood in the way; refusals carry a
      ├── UnknownStepError       a dossier is in a step the case does not declare
      ├── ActionNotAllowedError  apply() or expire() refused; ``reason`` says why
      └── TimelineError          a transition cannot be recorded on the dossier's legal clock
+          ├── ClockRangeError       the clock would count past the years it supports
           ├── ExtensionLimitError   the deadline was already extended as often as allowed
           └── RescheduleError       an apology with a new date is not allowed now, or the date
                                     is not later than the current appointment
@@ -24,6 +25,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ActionNotAllowedError",
+    "ClockRangeError",
     "Denial",
     "DenialCode",
     "ExtensionLimitError",
@@ -113,6 +116,22 @@ class ActionNotAllowedError(WorkflowError):
 class TimelineError(WorkflowError):
     """A transition cannot be recorded on a dossier's legal clock (out of order, wrong step,
     after the dossier ended, ...)."""
+
+
+class ClockRangeError(TimelineError):
+    """The legal clock would step outside the days it counts (years 1700 to 2999, around the
+    supported 1800 to 2199), which only a date far outside the supported years can cause.
+
+    Attributes:
+        day: the day the count reached.
+    """
+
+    def __init__(self, day: date) -> None:
+        super().__init__(
+            f"the legal clock cannot count working days past {day.isoformat()}: dates must be "
+            "within the years 1800 to 2199"
+        )
+        self.day = day
 
 
 class ExtensionLimitError(TimelineError):

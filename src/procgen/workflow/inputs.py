@@ -25,6 +25,7 @@ from typing import Any, Literal, Protocol
 
 from procgen.spec.models import Field
 from procgen.workflow.errors import did_you_mean
+from procgen.workflow.workdays import FIRST_DATE, LAST_DATE
 
 __all__ = ["BasicInputValidator", "InputProblem", "InputValidator"]
 
@@ -51,6 +52,12 @@ class InputValidator(Protocol):
 _TEXT_TYPES = frozenset({"text", "textarea", "email", "phone", "citizen_id", "tax_code"})
 
 
+def _shown(value: Any) -> str:
+    """``value`` for a message: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str | Sequence | Mapping) and len(value) == 0)
 
@@ -58,7 +65,10 @@ def _is_empty(value: Any) -> bool:
 class BasicInputValidator:
     """Presence and basic types: texts are non-empty strings, dates are dates or ISO strings.
 
-    Unknown inputs are errors; strings are stripped; empty optional inputs are left out.
+    Unknown inputs are errors; strings are stripped; empty optional inputs are left out. Dates
+    must be within the supported years (:data:`~procgen.workflow.workdays.FIRST_DATE` to
+    :data:`~procgen.workflow.workdays.LAST_DATE`, 1800 to 2199), so that the legal clock can
+    count from them; texts must not hold the NUL character (no database stores it).
     """
 
     def validate(
@@ -91,13 +101,21 @@ class BasicInputValidator:
 
 
 def _coerce(spec: Field, value: Any) -> Any:
-    got = f"got {value!r} that is a {type(value).__name__}"
+    got = f"got {_shown(value)} that is a {type(value).__name__}"
     if spec.type in _TEXT_TYPES and not isinstance(value, str):
         raise TypeError(f"must be text ({got})")
-    if spec.type == "date" and (isinstance(value, dt.datetime) or not isinstance(value, dt.date)):
-        if not isinstance(value, str):
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("must not contain the NUL character (\\x00)")
+    if spec.type == "date":
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
             raise TypeError(f"must be a date such as 2025-07-01 ({got})")
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+        if not FIRST_DATE <= day <= LAST_DATE:
+            raise ValueError(
+                f"must be a date from {FIRST_DATE:%d/%m/%Y} to {LAST_DATE:%d/%m/%Y} "
+                f"(got {day:%d/%m/%Y})"
+            )
+        return day
     if spec.type in ("integer", "money") and (
         isinstance(value, bool) or not isinstance(value, int)
     ):

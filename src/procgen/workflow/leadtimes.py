@@ -32,20 +32,29 @@ from datetime import date, datetime
 from typing import Any
 
 from procgen.errors import ConfigurationError
-from procgen.spec.duration import Duration
+from procgen.spec.duration import Duration, DurationUnit
 from procgen.spec.models import ResolvedCase
 from procgen.spec.text import Text
-from procgen.workflow.deadlines import Deadlines, LeadTimeViolation
+from procgen.workflow.deadlines import Deadlines
 
 __all__ = ["LeadTimeProblem", "check_lead_times", "date_at"]
+
+_UNITS_VI = {
+    DurationUnit.WORKING_DAYS: "ngày làm việc",
+    DurationUnit.WORKING_HOURS: "giờ làm việc",
+    DurationUnit.DAYS: "ngày",
+    DurationUnit.HOURS: "giờ",
+    DurationUnit.MONTHS: "tháng",
+}
 
 
 @dataclass(frozen=True)
 class LeadTimeProblem:
-    """A date entered too close to submission.
+    """A date the applicant entered too close to submission (the one lead-time error).
 
     Attributes:
-        field: the dotted path of the date field, e.g. ``flight_start_date``.
+        field: the dotted path of the date field, e.g. ``flight.start`` (empty when the
+            date was checked on its own, by the deprecated ``Deadlines.check_lead_time``).
         requested: the date the applicant entered.
         earliest: the earliest date the lead time allows.
         lead: the lead time required.
@@ -103,7 +112,7 @@ def check_lead_times(
 
     Args:
         case: the resolved case, whose ``lead_times`` are checked in order.
-        data: the submitted form data (nested groups as mappings).
+        data: the dossier's data, i.e. its cleaned payload (nested groups as mappings).
         submitted_at: when the dossier is submitted (timezone-aware).
         deadlines: the deployment's counting rules; the Vietnamese defaults when omitted.
 
@@ -120,30 +129,52 @@ def check_lead_times(
         requested = date_at(data, lead.field)
         if requested is None:
             continue
-        violation = rules.check_lead_time(submitted_at, requested, lead.at_least)
-        if violation is not None:
-            problems.append(
-                LeadTimeProblem(
-                    field=lead.field,
-                    requested=requested,
-                    earliest=violation.earliest,
-                    lead=lead.at_least,
-                    message=_message(violation, lead.message),
-                )
-            )
+        problem = _check_lead_time(
+            rules, submitted_at, requested, lead.at_least, field=lead.field, message=lead.message
+        )
+        if problem is not None:
+            problems.append(problem)
     return tuple(problems)
 
 
-def _message(violation: LeadTimeViolation, custom: Text | None) -> Text:
-    earliest = f"{violation.earliest:%d/%m/%Y}"
-    if custom is None:
-        return Text(vi=_sentence(violation.message_vi), en=_sentence(violation.message))
-    vi = f"{_sentence(custom.vi)} Ngày sớm nhất được phép là {earliest}."
-    en = (
-        f"{_sentence(custom.en)} The earliest allowed date is {earliest}."
-        if custom.en
-        else _sentence(violation.message)
+def _check_lead_time(
+    deadlines: Deadlines,
+    submitted_at: datetime,
+    requested: date,
+    lead: Duration,
+    *,
+    field: str = "",
+    message: Text | None = None,
+) -> LeadTimeProblem | None:
+    """None when ``requested`` respects ``lead``, else the problem."""
+    earliest = deadlines.earliest_allowed(submitted_at, lead)
+    if requested >= earliest:
+        return None
+    return LeadTimeProblem(
+        field=field,
+        requested=requested,
+        earliest=earliest,
+        lead=lead,
+        message=_message(requested, earliest, lead, message),
     )
+
+
+def _message(requested: date, earliest: date, lead: Duration, custom: Text | None) -> Text:
+    day = f"{earliest:%d/%m/%Y}"
+    got = f"{requested:%d/%m/%Y}"
+    amount = format(lead.amount.normalize(), "f")
+    default_en = (
+        f"The date must be at least {lead} after submission: the earliest allowed date is "
+        f"{day} (got {got})."
+    )
+    if custom is None:
+        default_vi = (
+            f"Ngày đăng ký phải sau ngày nộp hồ sơ ít nhất {amount} {_UNITS_VI[lead.unit]}: "
+            f"ngày sớm nhất được phép là {day} (đã nhập {got})."
+        )
+        return Text(vi=default_vi, en=default_en)
+    vi = f"{_sentence(custom.vi)} Ngày sớm nhất được phép là {day}."
+    en = f"{_sentence(custom.en)} The earliest allowed date is {day}." if custom.en else default_en
     return Text(vi=vi, en=en)
 
 

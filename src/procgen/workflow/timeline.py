@@ -60,6 +60,7 @@ from procgen.workflow.errors import ExtensionLimitError, RescheduleError, Timeli
 from procgen.workflow.limits import NEW_APPOINTMENT, ClockLimits
 from procgen.workflow.reading import ClockReading, Expiry, Extended, Rescheduled
 from procgen.workflow.transition import Transition
+from procgen.workflow.workdays import FIRST_DATE, LAST_DATE
 
 if TYPE_CHECKING:
     from procgen.workflow.legalclock import CaseDeadlines
@@ -189,6 +190,11 @@ class Timeline:
                 f"{transition.action!r} reschedules but its input {NEW_APPOINTMENT!r} is not "
                 f"a date (got {value!r})"
             )
+        if not FIRST_DATE <= new <= LAST_DATE:
+            raise RescheduleError(
+                f"the new appointment must be from {FIRST_DATE:%d/%m/%Y} to "
+                f"{LAST_DATE:%d/%m/%Y} (got {new:%d/%m/%Y})"
+            )
         if limits.appointment is not None and new <= limits.appointment:
             raise RescheduleError(
                 f"the new appointment must be after the current one, "
@@ -259,7 +265,10 @@ class Timeline:
     ) -> datetime:
         last = self.reschedules[-1]
         calendar = self.clock.deadlines.calendar
-        promised = calendar.closing(calendar.roll_forward(last.appointment))
+        # An appointment recorded before dates were bounded may lie past the supported years:
+        # it saturates at the last supported day rather than overflow the count.
+        day = min(max(last.appointment, FIRST_DATE), LAST_DATE)
+        promised = calendar.closing(calendar.roll_forward(day))
         later = [Pause(max(p.start, last.at), p.end) for p in pauses if p.end > last.at]
         promised = self.clock._shift(deadline, promised, later)
         return promised if legal is None else max(promised, legal)

@@ -15,7 +15,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-__all__ = ["WorkdayIndex"]
+from procgen.workflow.errors import ClockRangeError
+
+__all__ = ["CLOCK_FIRST", "CLOCK_LAST", "FIRST_DATE", "LAST_DATE", "WorkdayIndex"]
+
+#: The first day of the supported years (1800 to 2199): the first date a field or an action
+#: input takes. The legal clock counts from dates in this range; see ``docs/legal-clock.md``.
+FIRST_DATE = date(1800, 1, 1)
+#: The last day of the supported years.
+LAST_DATE = date(2199, 12, 31)
+#: The legal clock steps working days within these days only (a margin of years around the
+#: supported ones, far from the ends of Python's calendar): a step past them raises
+#: :class:`~procgen.workflow.errors.ClockRangeError` instead of ``OverflowError``.
+CLOCK_FIRST = date(1700, 1, 1)
+CLOCK_LAST = date(2999, 12, 31)
 
 #: How far to look for the next working day before deciding the configuration is wrong.
 MAX_SCAN_DAYS = 400
@@ -47,12 +60,17 @@ class WorkdayIndex:
         """The first working day after (``direction=1``) or before (``-1``) ``day``.
 
         ``None`` when there is none within a year, i.e. the configuration is broken.
+
+        Raises:
+            ClockRangeError: when the step leaves :data:`CLOCK_FIRST` to :data:`CLOCK_LAST`.
         """
         if direction == 1 and day in self._following:
             return self._following[day]
         found: date | None = None
         candidate = day
         for _ in range(MAX_SCAN_DAYS):
+            if not CLOCK_FIRST < candidate < CLOCK_LAST:
+                raise ClockRangeError(candidate)
             candidate += timedelta(days=direction)
             if self.is_working_day(candidate):
                 found = candidate
@@ -65,14 +83,21 @@ class WorkdayIndex:
         """The ``count``-th working day after the working day ``day`` (``day`` when 0).
 
         ``None`` when ``day`` is not a working day (callers then count day by day).
+
+        Raises:
+            ClockRangeError: when the answer would be after :data:`CLOCK_LAST`.
         """
-        self._cover(day.year, day.year + 1)
+        if not CLOCK_FIRST <= day <= CLOCK_LAST:
+            raise ClockRangeError(day)
+        self._cover(day.year, min(day.year + 1, CLOCK_LAST.year))
         while True:
             position = self._position.get(day)
             if position is None:
                 return None
             if position + count < len(self._days):
                 return self._days[position + count]
+            if self._years[1] >= CLOCK_LAST.year:
+                raise ClockRangeError(CLOCK_LAST)
             self._cover(day.year, self._years[1] + 1)
 
     def _cover(self, first: int, last: int) -> None:

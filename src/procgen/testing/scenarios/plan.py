@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from procgen.spec.models import ProcedureSpec
+from procgen.testing.phrases import Language
 from procgen.workflow import EXPIRY_ACTION
 
 __all__ = [
@@ -27,9 +28,6 @@ __all__ = [
     "Row",
     "user_name",
 ]
-
-#: The languages features are written in.
-Language = Literal["vi", "en"]
 
 #: The day scenarios start on when none is given: a Wednesday, clear of the spring holidays
 #: and inside the yearly windows of the bundled procedures (admissions: 25/03 to 20/05).

@@ -26,6 +26,7 @@ from starlette.requests import Request
 from procgen.forms import FieldError
 from procgen.service import Invalid, Upload, WorklistQuery
 from procgen.web.security import BodyTooLarge, FormOptions, limited
+from procgen.workflow import FIRST_DATE, LAST_DATE
 
 __all__ = [
     "MAX_TEXT_PART",
@@ -120,7 +121,10 @@ async def _from_form(form: FormData, json_parts: tuple[str, ...]) -> Body:
     for name, value in form.multi_items():
         if isinstance(value, UploadFile):
             data = await value.read()
-            result.files.setdefault(name, []).append(Upload(value.filename or "file", data))
+            filename = value.filename or "file"
+            if "\x00" in filename:
+                raise _invalid((name,), "invalid", "a file name must not contain NUL (\\x00)")
+            result.files.setdefault(name, []).append(Upload(filename, data))
         elif name in json_parts:
             try:
                 result.fields[name] = json.loads(value)
@@ -142,6 +146,8 @@ def uploads_from_json(value: Any, loc: tuple[str | int, ...]) -> list[Upload]:
         name, content = item.get("filename"), item.get("content_base64")
         if not isinstance(name, str) or not isinstance(content, str):
             raise _invalid(where, "required", "filename and content_base64 are required texts")
+        if "\x00" in name:
+            raise _invalid((*where, "filename"), "invalid", "a file name must not contain NUL")
         try:
             data = base64.b64decode(content, validate=True)
         except (binascii.Error, ValueError) as exc:
@@ -179,27 +185,47 @@ def _number(params: Mapping[str, str], name: str, default: int) -> int:
     return int(value)
 
 
+def _due_before(raw: str, zone: dt.tzinfo) -> dt.datetime:
+    """``due_before``: a day (due on or before it, in ``zone``) or an aware ISO date-time,
+    within the supported years (:data:`procgen.workflow.FIRST_DATE` to ``LAST_DATE``)."""
+    loc: tuple[str | int, ...] = ("query", "due_before")
+    try:
+        if len(raw) == 10:
+            day = dt.date.fromisoformat(raw)
+            moment = None
+        else:
+            moment = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            day = moment.date()
+    except ValueError as exc:
+        raise _invalid(loc, "datetime", "due_before: a date or ISO date-time") from exc
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise _invalid(
+            loc,
+            "max" if day > LAST_DATE else "min",
+            f"due_before: a date from {FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}",
+        )
+    if moment is None:
+        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise _invalid(loc, "datetime", "due_before: give the time zone (Z, +07:00)")
+    return moment
+
+
 def worklist_query(request: Request, zone: dt.tzinfo) -> WorklistQuery:
     """The worklist filters of ``GET /api/dossiers``; a date for ``due_before`` means "due on
-    or before that day" in ``zone``."""
+    or before that day" in ``zone``. Dates outside the supported years (1800 to 2199) are a
+    422 naming ``due_before``."""
     params = request.query_params
     due_before = None
     raw = params.get("due_before")
     if raw:
-        try:
-            if len(raw) == 10:
-                day = dt.date.fromisoformat(raw) + dt.timedelta(days=1)
-                due_before = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
-            else:
-                due_before = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
-        except ValueError as exc:
-            raise _invalid(("query", "due_before"), "datetime", "a date or ISO date-time") from exc
-        if due_before.tzinfo is None:
-            raise _invalid(("query", "due_before"), "datetime", "give the time zone (Z, +07:00)")
+        due_before = _due_before(raw, zone)
     text = {name: params.get(name) or None for name in ("procedure", "step", "role")}
     for name, value in text.items():
         if value is not None and len(value) > 64:
             raise _invalid(("query", name), "too_long", f"{name} is at most 64 characters")
+        if value is not None and not value.isprintable():
+            raise _invalid(("query", name), "invalid", f"{name} holds control characters")
     return WorklistQuery(
         procedure=text["procedure"],
         step=text["step"],

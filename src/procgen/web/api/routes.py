@@ -239,10 +239,11 @@ class _Api:
         return response
 
     async def worklist(self, request: Request, locale: Locale) -> Response:
+        user = self.service.signed_in(request_user(request))  # 401 before reading the query
         zone = self.service.deadlines.calendar.local(self.service.clock.now()).tzinfo
         assert zone is not None  # calendar.local() gives an aware datetime
         query = worklist_query(request, zone)
-        page = await self.call(self.service.worklist, request_user(request), query)
+        page = await self.call(self.service.worklist, user, query)
         return _json(rep.worklist_json(page, request))
 
     async def dossier(self, request: Request, locale: Locale) -> Response:

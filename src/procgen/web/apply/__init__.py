@@ -9,7 +9,7 @@
     ... )                                                               # doctest: +SKIP
 
 Mount the routes in an existing app with :func:`form_routes`. Extension points are protocols:
-:class:`DraftStore` keeps drafts, :class:`SubmitHandler` files complete applications.
+:class:`DraftStore` keeps drafts, :class:`SubmitHandler` files complete dossiers.
 """
 
 from procgen.web.apply.drafts import (

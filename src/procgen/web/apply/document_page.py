@@ -24,6 +24,7 @@ from procgen.files import (
     sniff,
 )
 from procgen.spec.models import Document, Field
+from procgen.types import Locale
 from procgen.web.apply.drafts import Draft, StoredFile
 from procgen.web.apply.wizard import resolve
 
@@ -89,7 +90,7 @@ def document_views(
     documents: Iterable[Document],
     draft: Draft,
     errors: Mapping[str, str],
-    locale: str,
+    locale: Locale,
     gettext: Callable[..., str],
 ) -> list[DocumentView]:
     """The views of ``documents`` with the files attached in ``draft``."""
@@ -129,7 +130,7 @@ async def receive_uploads(
     documents: Iterable[Document],
     draft: Draft,
     uploads: Iterable[tuple[str, UploadFile]],
-    locale: str,
+    locale: Locale,
     gettext: Callable[..., str],
 ) -> dict[str, str]:
     """Check and keep the uploaded files; returns a message per document whose file was refused."""
@@ -167,7 +168,7 @@ def problem_message(
     filename: str,
     accept: Iterable[str],
     max_size: int,
-    locale: str,
+    locale: Locale,
     gettext: Callable[..., str],
 ) -> str:
     """Why a file was refused, in the user's language."""
@@ -190,7 +191,7 @@ async def receive_field_files(
     uploads: Iterable[tuple[str, UploadFile]],
     *,
     default_max_size: int,
-    locale: str,
+    locale: Locale,
     gettext: Callable[..., str],
 ) -> dict[str, str]:
     """Keep the files sent to ``file`` fields among ``fields``; a message per refused file.

@@ -1,4 +1,4 @@
-"""Drafts: an application in progress, saved between pages and resumable by a link.
+"""Drafts: a dossier in progress, saved between pages and resumable by a link.
 
 A :class:`Draft` holds what the applicant typed, exactly as typed (so nothing is lost when a
 value is wrong), the rows of list fields, the documents attached (their bytes, for now) and the
@@ -73,14 +73,14 @@ class StoredFile:
 
 @dataclass
 class Draft:
-    """An application in progress.
+    """A dossier in progress: what the applicant has answered so far.
 
     Attributes:
         token: the secret that finds the draft (and the resume link's last segment).
         code: the procedure's code.
         version: the procedure version the draft was started on.
         expires_at: when the store forgets it (UTC); each save moves it forward.
-        values: the typed values by dotted field name (``pilots.0.full_name``), as typed.
+        values: the answers, strings as typed, by dotted field name (``pilots.0.full_name``).
         rows: the number of rows of each list field shown (``pilots``, ``a.0.b``).
         files: the attached documents by document id.
         attempted: the pages the applicant has tried to leave (their errors are shown).

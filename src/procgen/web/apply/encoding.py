@@ -1,11 +1,12 @@
-"""Typed data as form answers: what the browser would have posted for it.
+"""A payload as form answers: what the browser would have posted for it.
 
-The wizard keeps answers as posted (``{dotted name: [values]}``); these functions go the other
-way, for a draft's defaults and for data that exists before the applicant types it (a prefill,
-a test's ``example_payload``): ``True`` → ``"true"``, a date → ``2026-06-25``, a multichoice →
-one value per option, an address → one value per part, list rows → indexed names.
+The wizard keeps the applicant's answers as posted (``{dotted name: [strings]}``); these
+functions go the other way, for a draft's defaults and for a payload that exists before the
+applicant types anything (a prefill, a test's ``example_payload``): ``True`` → ``"true"``, a
+date → ``2026-06-25``, a multichoice → one value per option, an address → one value per part,
+list rows → indexed names.
 
-    >>> encode_values((), {})
+    >>> encode_answers((), {})
     ({}, {})
 """
 
@@ -18,10 +19,10 @@ from typing import Any
 
 from procgen.spec.models import Field, ProcedureSpec
 
-__all__ = ["Rows", "Values", "defaults", "encode_values", "initial_values"]
+__all__ = ["Answers", "Rows", "defaults", "encode_answers", "initial_answers"]
 
-#: Answers as posted: ``{dotted name: [values]}``.
-Values = dict[str, list[str]]
+#: The applicant's answers as posted, strings as typed: ``{dotted name: [strings]}``.
+Answers = dict[str, list[str]]
 #: How many rows each list shows: ``{dotted path of the list: count}``.
 Rows = dict[str, int]
 
@@ -58,16 +59,18 @@ def _encode(f: Field, value: Any, name: str) -> Iterator[tuple[str, str]]:
         yield name, _encode_scalar(value)
 
 
-def encode_values(spec_fields: Sequence[Field], data: Mapping[str, Any]) -> tuple[Values, Rows]:
-    """Typed data (e.g. ``example_payload``, a prefill) as form answers and list row counts."""
-    values: Values = {}
+def encode_answers(
+    spec_fields: Sequence[Field], payload: Mapping[str, Any]
+) -> tuple[Answers, Rows]:
+    """A payload (e.g. ``example_payload``, a prefill) as form answers and list row counts."""
+    answers: Answers = {}
     rows: Rows = {}
     for f in spec_fields:
-        for name, value in _encode(f, data.get(f.id), f.id):
-            values.setdefault(name, []).append(value)
-    for path, (_, items) in _lists(spec_fields, "", data):
+        for name, value in _encode(f, payload.get(f.id), f.id):
+            answers.setdefault(name, []).append(value)
+    for path, (_, items) in _lists(spec_fields, "", payload):
         rows[path] = len(items)
-    return values, rows
+    return answers, rows
 
 
 def _lists(
@@ -97,6 +100,6 @@ def defaults(fields: Sequence[Field], prefix: str) -> Iterator[tuple[str, list[s
                 yield name, encoded
 
 
-def initial_values(spec: ProcedureSpec) -> Values:
+def initial_answers(spec: ProcedureSpec) -> Answers:
     """The answers a new draft starts with: the fields' ``default`` values."""
     return dict(defaults(spec.fields, ""))

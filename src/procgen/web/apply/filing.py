@@ -1,11 +1,11 @@
-"""The form pages on the dossier service: drafts in SQL, applications filed as dossiers.
+"""The form pages on the dossier service: drafts in SQL, complete drafts filed as dossiers.
 
 The wizard (:mod:`procgen.web.apply.routes`) needs a :class:`~procgen.web.DraftStore` and a
 :class:`~procgen.web.SubmitHandler`; the running service gives it these two:
 
 - :class:`SqlDraftStore` keeps drafts in the store's ``drafts`` table (found by the hash of
   their token, with optimistic revisions, so two tabs never overwrite each other);
-- :class:`ServiceSubmitHandler` files each complete application with
+- :class:`ServiceSubmitHandler` files each complete dossier with
   :meth:`DossierService.submit <procgen.service.DossierService.submit>`, for the signed-in
   user when there is one (:data:`~procgen.web.auth.backends.CURRENT_USER`, set by the
   authentication middleware).
@@ -25,8 +25,7 @@ import anyio.to_thread
 
 from procgen.service import Busy, DossierService, Filed, Invalid, Unauthenticated, Upload
 from procgen.spec.models import ProcedureSpec
-from procgen.store import Drafts, StoreBusy, VersionConflict
-from procgen.store import NotFound as StoreNotFound
+from procgen.store import Drafts, RecordNotFound, StoreBusy, VersionConflict
 from procgen.types import Locale
 from procgen.web.apply.drafts import (
     Draft,
@@ -35,9 +34,9 @@ from procgen.web.apply.drafts import (
     draft_from_data,
     draft_to_data,
 )
-from procgen.web.apply.rendering import HttpProblem
 from procgen.web.apply.submission import SubmissionReceipt
 from procgen.web.auth.backends import CURRENT_USER
+from procgen.web.rendering import PageProblem
 
 __all__ = ["ServiceSubmitHandler", "SqlDraftStore", "as_json"]
 
@@ -106,12 +105,12 @@ class SqlDraftStore:
                 expires_at=draft.expires_at,
                 revision=draft.revision,
             )
-        except (VersionConflict, StoreNotFound, StoreBusy) as exc:
+        except (VersionConflict, RecordNotFound, StoreBusy) as exc:
             raise DraftConflict(str(exc)) from exc
 
 
 class ServiceSubmitHandler:
-    """A :class:`~procgen.web.SubmitHandler` that files a dossier for each application.
+    """A :class:`~procgen.web.SubmitHandler` that files each complete dossier in the store.
 
     Args:
         service: the dossier service.
@@ -135,7 +134,7 @@ class ServiceSubmitHandler:
         files: Mapping[str, Sequence[StoredFile]],
         locale: Locale,
     ) -> SubmissionReceipt:
-        """File the application under the procedure version the draft was started on."""
+        """File the dossier under the procedure version the draft was started on."""
         uploads = {key: [Upload(f.filename, f.data) for f in found] for key, found in files.items()}
         try:
             filed = await _in_thread(
@@ -149,10 +148,10 @@ class ServiceSubmitHandler:
             )
         except Invalid as exc:  # e.g. a lead time: the form cannot count working days
             problems = " ".join(e.msg for e in exc.errors)
-            raise HttpProblem(422, "There is a problem", problems) from exc
+            raise PageProblem(422, "There is a problem", problems) from exc
         except Unauthenticated as exc:
-            raise HttpProblem(401, "Request refused", str(exc)) from exc
+            raise PageProblem(401, "Request refused", str(exc)) from exc
         except Busy as exc:
-            raise HttpProblem(503, "Please try again", "Reload this page in a moment.") from exc
+            raise PageProblem(503, "Please try again", "Reload this page in a moment.") from exc
         url = self.receipt_url(filed) if self.receipt_url is not None else ""
         return SubmissionReceipt(filed.dossier.number, url)

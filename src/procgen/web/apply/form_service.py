@@ -24,18 +24,14 @@ from procgen.registry import Registry, UnknownProcedure
 from procgen.spec.models import Deadline, ProcedureSpec
 from procgen.types import Locale
 from procgen.web.apply.drafts import Draft, DraftConflict, DraftStore, new_draft
-from procgen.web.apply.encoding import initial_values
-from procgen.web.apply.rendering import NAMESPACE, HttpProblem, Renderer, url
+from procgen.web.apply.encoding import initial_answers
 from procgen.web.apply.state import WizardState
 from procgen.web.apply.submission import SubmitHandler
 from procgen.web.apply.wizard import WizardPage, wizard_pages
+from procgen.web.apply.wizard_renderer import NAMESPACE, Renderer, url
+from procgen.web.rendering import PageProblem, html_endpoint, read_form
 from procgen.web.security import (
-    BodyTooLarge,
     FormOptions,
-    csrf_ok,
-    limited,
-    request_locale,
-    same_origin,
 )
 from procgen.web.templating import template_environment
 
@@ -47,7 +43,6 @@ __all__ = ["VIETNAM", "FormService", "Handler", "form_action"]
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 _ACTIONS = ("add:", "remove:", "remove-file:", "show:", "clear:")
 T = TypeVar("T")
-_FORMS = "procgen.forms"  # scope key: the forms parsed for a request, closed after it
 Handler = Callable[[Request, Locale], Awaitable[Response]]
 
 _UNITS = {
@@ -118,56 +113,26 @@ class FormService:
         return draft.receipt is not None or recent
 
     def _endpoint(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-        async def endpoint(request: Request) -> Response:
-            locale = request_locale(request)
-            try:
-                return await handler(request, locale)
-            except HttpProblem as problem:
-                return self.renderer.problem(request, problem, locale)
-            except BodyTooLarge:
-                too_large = HttpProblem(413, "Too much data", "The files sent were too large.")
-                return self.renderer.problem(request, too_large, locale)
-            finally:
-                for form in request.scope.get(_FORMS, ()):
-                    await form.close()  # uploaded files are spooled to temporary files
-
-        return endpoint
+        return html_endpoint(self.renderer, handler)
 
     async def _form(self, request: Request, *, limit: int, max_files: int = 0) -> FormData:
         """The posted form, once the request is known to come from this site."""
-        trusted = self.options.trusted_origins
-        if same_origin(request, trusted) is False:
-            raise HttpProblem(403, "Request refused", "This form was sent from another site.")
-        body = limited(request, min(limit, self.options.max_body))
-        try:
-            form = await body.form(
-                max_files=max_files,
-                max_fields=self.options.max_fields,
-                max_part_size=self.options.max_field_size,
-            )
-        except BodyTooLarge:
-            raise
-        except Exception as exc:  # the parsers raise HTTPException, KeyError, ValueError...
-            raise HttpProblem(400, "Bad request", "The form could not be read.") from exc
-        request.scope.setdefault(_FORMS, []).append(form)
-        if not csrf_ok(body, form, trusted):
-            raise HttpProblem(403, "Request refused", "This form was sent from another site.")
-        return form
+        return await read_form(request, self.options, limit=limit, max_files=max_files)
 
     def _spec(self, code: str, version: int | None = None) -> ProcedureSpec:
         try:
             return self.registry.get(code, version).spec
         except UnknownProcedure:
-            raise HttpProblem(404, "Page not found", "There is no such service.") from None
+            raise PageProblem(404, "Page not found", "There is no such service.") from None
 
     async def _load(self, request: Request) -> tuple[ProcedureSpec, Draft]:
         code, token = request.path_params["code"], request.path_params["token"]
         draft = await self.drafts.load(token) if 20 <= len(token) <= 100 else None
         if draft is None or draft.code != code:
-            raise HttpProblem(
+            raise PageProblem(
                 404,
                 "This link has expired",
-                "The draft was not found: it may have expired. Start a new application.",
+                "The draft was not found: it may have expired. Start a new dossier.",
             )
         return self._spec(code, draft.version), draft
 
@@ -199,7 +164,7 @@ class FormService:
             except DraftConflict:
                 continue
             return result
-        raise HttpProblem(409, "Please try again", "Your draft was being changed elsewhere.")
+        raise PageProblem(409, "Please try again", "Your draft was being changed elsewhere.")
 
     def _page_url(
         self, request: Request, page: WizardPage | None, *, returning: bool = False
@@ -258,7 +223,7 @@ class FormService:
         spec = self._spec(request.path_params["code"])
         await self._form(request, limit=64 * 1024)
         draft = new_draft(spec.code, spec.version, ttl=self.options.draft_ttl, now=self.now())
-        draft.values = initial_values(spec)
+        draft.values = initial_answers(spec)
         await self.drafts.save(draft)
         state = self._state(spec, draft, locale)
         first = state.shown_pages[0] if state.shown_pages else None

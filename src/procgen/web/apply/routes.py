@@ -44,7 +44,6 @@ from procgen.types import Locale
 from procgen.web.apply import document_page as docs
 from procgen.web.apply.drafts import Draft, DraftStore
 from procgen.web.apply.form_service import form_action
-from procgen.web.apply.rendering import NAMESPACE, HttpProblem, url
 from procgen.web.apply.sending import SendingPages
 from procgen.web.apply.state import WizardState
 from procgen.web.apply.submission import SubmitHandler
@@ -57,6 +56,8 @@ from procgen.web.apply.wizard import (
     locate,
     resolve,
 )
+from procgen.web.apply.wizard_renderer import NAMESPACE, url
+from procgen.web.rendering import PageProblem
 from procgen.web.security import FormOptions
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ class _FormRoutes(SendingPages):
         state = self._state(spec, draft, locale)
         page = state.page(request.path_params["slug"])
         if page is None:
-            raise HttpProblem(404, "Page not found", "There is no such page in this form.")
+            raise PageProblem(404, "Page not found", "There is no such page in this form.")
         returning = request.query_params.get("return") == "check"
         if not state.shows(page):
             following = state.neighbour(page, 1)
@@ -184,7 +185,7 @@ class _FormRoutes(SendingPages):
         spec, draft = await self._load(request)
         page = self._state(spec, draft, locale).page(slug)
         if page is None:
-            raise HttpProblem(404, "Page not found", "There is no such page in this form.")
+            raise PageProblem(404, "Page not found", "There is no such page in this form.")
         if page.documents:
             documents = self._state(spec, draft, locale).documents
             limit = sum(int(d.max_size) * d.max_files for d in documents) + 1024 * 1024
@@ -281,12 +282,12 @@ class _FormRoutes(SendingPages):
 
         async def change(spec: ProcedureSpec, draft: Draft) -> tuple[WizardState, Any, Any]:
             if draft.receipt is not None:
-                raise HttpProblem(409, "Already sent", "This application has been sent.")
+                raise PageProblem(409, "Already sent", "This dossier has been sent.")
             before = self._state(spec, draft, locale)
             located = locate(spec.fields, name)
             page = before.page_of(located[1]) if located is not None else None
             if located is None or page is None:
-                raise HttpProblem(404, "Page not found", "There is no such field in this form.")
+                raise PageProblem(404, "Page not found", "There is no such field in this form.")
             before.visible_paths  # noqa: B018 (computed now, before the draft changes)
             apply_post(draft.values, draft.rows, page, pairs)
             if action.startswith(("add:", "remove:")):
@@ -336,7 +337,7 @@ def form_routes(
     Args:
         registry: the procedures to serve, compiled (with the deployment's field types).
         drafts: where drafts are kept.
-        on_submit: receives each complete application.
+        on_submit: receives each complete dossier.
         templates_dir: a directory (or several) searched before procgen's templates; a
             ``<procedure code>/`` subdirectory overrides templates for one procedure.
         options: limits, draft lifetime and trusted origins.

@@ -1,8 +1,8 @@
 """Sending: the check-your-answers page, the submission, the confirmation.
 
 The check page lists every answer with a link back to its field; its button validates the
-whole application (answers and documents) and, when it is complete, claims the draft before
-calling the ``SubmitHandler``, so a double click or a second tab files one application only.
+whole dossier (answers and documents) and, when it is complete, claims the draft before
+calling the ``SubmitHandler``, so a double click or a second tab files one dossier only.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from procgen.types import Locale
 from procgen.web.apply import document_page as docs
 from procgen.web.apply.drafts import Draft
 from procgen.web.apply.form_service import FormService
-from procgen.web.apply.rendering import HttpProblem
 from procgen.web.apply.views import ErrorItem, dom_id
 from procgen.web.apply.wizard import WizardPage
+from procgen.web.rendering import PageProblem
 
 __all__ = ["SendingPages"]
 
@@ -66,7 +66,7 @@ class SendingPages(FormService):
         shown = state.shown_pages
         context = {
             "locale": locale,
-            "title": _("Check your answers before sending your application"),
+            "title": _("Check your answers before sending your dossier"),
             "procedure": spec.name.get(locale),
             "sections": sections,
             "errors": items,
@@ -116,16 +116,16 @@ class SendingPages(FormService):
         if draft.receipt is None:
             if not self.sending(draft):
                 return self._redirect(request, self._page_url(request, None), locale)
-            problem = HttpProblem(
-                202, "Your application is being sent", "Reload this page in a moment."
+            problem = PageProblem(
+                202, "Your dossier is being sent", "Reload this page in a moment."
             )
             return self.renderer.problem(request, problem, locale)
         context = {
             "locale": locale,
-            "title": _("Application sent"),
+            "title": _("Dossier sent"),
             "receipt": draft.receipt,
             "next_steps": _(
-                "{agency} will check your application and contact you if anything is missing.",
+                "{agency} will check your dossier and contact you if anything is missing.",
                 agency=spec.agency.name.get(locale),
             ),
         }

@@ -1,10 +1,10 @@
-"""One draft seen through its procedure: typed answers, what is shown, what is wrong.
+"""One draft seen through its procedure: its answers, what is shown, what is wrong.
 
 :class:`WizardState` is built per request from a compiled procedure and a draft. It asks the
-procedure's compiled form for the typed data (``from_form``), the visible fields (``visible``)
-and the errors (``validate_payload``), and the procedure for the applicant's case and the
-documents it needs (the same choice the service makes when the dossier is filed); it works out
-which pages have something to show and what is wrong with the documents.
+procedure's compiled form for the payload the answers make (``from_form``), the visible fields
+(``visible``) and the errors (``validate_payload``), and the procedure for the applicant's case
+and the documents it needs (the same choice the service makes when the dossier is filed); it
+works out which pages have something to show and what is wrong with the documents.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from procgen import forms
 from procgen.files import human_size
 from procgen.procedure import Procedure
 from procgen.spec.models import Document, Field
+from procgen.types import Locale
 from procgen.web.apply.drafts import Draft
 from procgen.web.apply.views import SummaryRow, dom_id, format_answer
 from procgen.web.apply.wizard import (
@@ -50,7 +51,7 @@ class WizardState:
         procedure: Procedure,
         draft: Draft,
         *,
-        locale: str,
+        locale: Locale,
         today: dt.date,
         now: dt.datetime,
         gettext: Callable[..., str],
@@ -68,31 +69,32 @@ class WizardState:
     # ------------------------------------------------------------------ answers
 
     @cached_property
-    def data(self) -> dict[str, Any]:
-        """The answers as typed data (``from_form``)."""
+    def payload(self) -> dict[str, Any]:
+        """The payload the answers make (``from_form``): JSON values, not yet validated."""
         pairs = form_pairs(self.draft.values)
         return dict(forms.from_form(self.procedure.form, pairs))
 
     @cached_property
     def row_maps(self) -> dict[str, list[int]]:
-        """Which form rows the rows of the typed data are (blank rows are not in the data)."""
+        """Which form rows the rows of the payload are (blank rows are not in the payload)."""
         return row_maps(self.spec.fields, self.draft.values, self.draft.rows)
 
     def form_loc(self, loc: Sequence[str | int]) -> Loc | None:
-        """A location in the typed data (an error's ``loc``) as a location in the form."""
+        """A location in the payload (an error's ``loc``) as a location in the form."""
         return to_form_loc(loc, self.row_maps)
 
     @cached_property
-    def form_data(self) -> dict[str, Any]:
-        """The typed data with the form's blank rows put back (empty), so rows line up."""
+    def form_payload(self) -> dict[str, Any]:
+        """The payload with the form's blank rows put back (empty), so rows line up."""
         return with_blank_rows(
-            self.spec.fields, self.data, self.row_maps, self.draft.values, self.draft.rows
+            self.spec.fields, self.payload, self.row_maps, self.draft.values, self.draft.rows
         )
 
     @cached_property
     def visible_paths(self) -> frozenset[Loc]:
         """The locations of the visible fields (``visible``), blank rows included."""
-        found = forms.visible(self.procedure.form, self.form_data, today=self.today, now=self.now)
+        form, payload = self.procedure.form, self.form_payload
+        found = forms.visible(form, payload, today=self.today, now=self.now)
         return frozenset(tuple(path) for path in found)
 
     def is_visible(self, loc: Loc) -> bool:
@@ -134,7 +136,7 @@ class WizardState:
             only = page.field_ids
         return forms.validate_payload(
             self.procedure.form,
-            self.data,
+            self.payload,
             locale=self.locale,
             today=self.today,
             now=self.now,
@@ -166,9 +168,9 @@ class WizardState:
     @cached_property
     def documents(self) -> tuple[Document, ...]:
         """The documents the applicant's case asks for (those whose ``when`` holds)."""
-        procedure, data = self.procedure, self.data
-        case = procedure.pick_case(data, now=self.now, today=self.today)
-        return procedure.documents_for(case, data, now=self.now, today=self.today)
+        procedure, payload = self.procedure, self.payload
+        case = procedure.pick_case(payload, now=self.now, today=self.today)
+        return procedure.documents_for(case, payload, now=self.now, today=self.today)
 
     def document_errors(self) -> dict[str, str]:
         """A message for each required document with no file attached."""
@@ -198,7 +200,7 @@ class WizardState:
                 )
             return rows
         for f in page.fields:
-            self._summarise(f, (f.id,), self.data.get(f.id), page, change_url, rows, 0)
+            self._summarise(f, (f.id,), self.payload.get(f.id), page, change_url, rows, 0)
         return rows
 
     def _summarise(

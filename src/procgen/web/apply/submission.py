@@ -43,7 +43,7 @@ class SubmissionReceipt:
 
 @runtime_checkable
 class SubmitHandler(Protocol):
-    """Receives a complete, valid application and files it."""
+    """Receives a complete, valid dossier and files it."""
 
     async def submit(
         self,
@@ -52,11 +52,11 @@ class SubmitHandler(Protocol):
         files: Mapping[str, Sequence[StoredFile]],
         locale: Locale,
     ) -> SubmissionReceipt:
-        """File the application and say how the applicant can follow it.
+        """File the dossier and say how the applicant can follow it.
 
         Args:
             spec: the procedure version the applicant filled in.
-            cleaned_data: the validated answers (``FormResult.cleaned``).
+            cleaned_data: the cleaned payload (``FormResult.cleaned``): the dossier's data.
             files: the attached documents by document id, their type checked by content.
             locale: the applicant's language, for notifications.
         """
@@ -65,7 +65,7 @@ class SubmitHandler(Protocol):
 
 @dataclass(frozen=True)
 class Submission:
-    """One application received by :class:`InMemorySubmitHandler`."""
+    """One dossier received by :class:`InMemorySubmitHandler`."""
 
     spec: ProcedureSpec
     cleaned_data: dict[str, Any]

@@ -22,12 +22,12 @@ from babel.numbers import format_decimal
 from procgen.files import accept_attribute
 from procgen.i18n import format_date, format_datetime, format_money
 from procgen.spec.models import Field
-from procgen.web.apply.encoding import Rows, Values
+from procgen.types import Locale
+from procgen.web.apply.encoding import Answers, Rows
 from procgen.web.apply.wizard import Loc, row_count
 from procgen.web.templating import field_templates
 
 __all__ = [
-    "RADIO_LIMIT",
     "AddressOptions",
     "ErrorItem",
     "FieldView",
@@ -46,8 +46,6 @@ _DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _STRUCTURAL = {"group": "fieldset", "list": "list_rows"}
 # attributes the templates set themselves
 _RESERVED = frozenset({"type", "id", "name", "value", "class", "aria-describedby"})
-#: Choices with more options than this render as a ``<select>``, fewer as radios.
-RADIO_LIMIT = 10
 
 
 def dom_id(loc: Loc) -> str:
@@ -167,7 +165,7 @@ class ViewBuilder:
         gettext: the interface catalogue's lookup.
         field_type: ``FieldTypeRegistry.get``: the registered type of a field type name.
         values, rows: the answers as typed and the list row counts.
-        data: the answers as typed data (``from_form``), for the summary.
+        data: the payload the answers make (``from_form``), for the summary.
         is_visible: whether the field at a location is shown (its ``when`` holds).
         errors: messages by location.
         fragment_url: the URL of the fragment endpoint of a dotted field name.
@@ -177,10 +175,10 @@ class ViewBuilder:
         self,
         *,
         code: str,
-        locale: str,
+        locale: Locale,
         gettext: Callable[..., str],
         field_type: Callable[[str], Any],
-        values: Values,
+        values: Answers,
         rows: Rows,
         is_visible: Callable[[Loc], bool],
         errors: Mapping[Loc, str],
@@ -327,7 +325,7 @@ def _address_options(province_code: str) -> AddressOptions:
 
 
 def format_answer(
-    f: Field, value: Any, locale: str, gettext: Callable[..., str]
+    f: Field, value: Any, locale: Locale, gettext: Callable[..., str]
 ) -> tuple[str, ...]:
     """An answer as it reads on the check-your-answers page, one string per line.
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from procgen.spec.models import Field, ProcedureSpec
 from procgen.spec.text import Text
-from procgen.web.apply.encoding import Rows, Values, defaults
+from procgen.web.apply.encoding import Answers, Rows, defaults
 
 __all__ = [
     "DOCUMENTS_SLUG",
@@ -150,7 +150,7 @@ def _under(name: str, path: str) -> bool:
 
 
 def apply_post(
-    values: Values,
+    values: Answers,
     rows: Rows,
     page: WizardPage,
     pairs: Iterable[tuple[str, str]],
@@ -208,7 +208,7 @@ def row_count(values: Mapping[str, list[str]], rows: Mapping[str, int], path: st
 
 
 def apply_action(
-    spec_fields: Sequence[Field], values: Values, rows: Rows, action: str
+    spec_fields: Sequence[Field], values: Answers, rows: Rows, action: str
 ) -> str | None:
     """Apply an ``add:``/``remove:`` button; returns the list's path, or None when invalid."""
     verb, _, target = action.partition(":")
@@ -257,13 +257,13 @@ def _list_field(spec_fields: Sequence[Field], path: str) -> Field | None:
     return found[0] if found is not None and found[0].type == "list" else None
 
 
-def form_pairs(values: Values) -> list[tuple[str, str]]:
+def form_pairs(values: Answers) -> list[tuple[str, str]]:
     """The answers as ``(name, value)`` pairs for ``from_form``."""
     return [(name, value) for name, items in values.items() for value in items]
 
 
 def _row_lists(
-    fields: Sequence[Field], prefix: str, values: Values, rows: Rows
+    fields: Sequence[Field], prefix: str, values: Answers, rows: Rows
 ) -> Iterator[tuple[str, Field, int]]:
     for f in fields:
         path = f"{prefix}{f.id}"
@@ -276,7 +276,7 @@ def _row_lists(
                 yield from _row_lists(f.fields, f"{path}.{i}.", values, rows)
 
 
-def row_maps(spec_fields: Sequence[Field], values: Values, rows: Rows) -> dict[str, list[int]]:
+def row_maps(spec_fields: Sequence[Field], values: Answers, rows: Rows) -> dict[str, list[int]]:
     """For each list (by dotted path), the indices of the rows that hold an answer, in order.
 
     ``from_form`` drops a row left entirely blank and renumbers the others, so row ``i`` of the
@@ -315,7 +315,7 @@ def with_blank_rows(
     spec_fields: Sequence[Field],
     data: Mapping[str, Any],
     maps: Mapping[str, list[int]],
-    values: Values,
+    values: Answers,
     rows: Rows,
 ) -> dict[str, Any]:
     """``data`` with an empty row wherever the form shows a row with nothing typed in it yet.

@@ -49,7 +49,9 @@ from procgen.web.security import CSRF_COOKIE, same_origin
 from procgen.workflow import Clock, SystemClock
 
 __all__ = [
+    "BEARER",
     "CURRENT_USER",
+    "SESSION",
     "SESSION_COOKIE",
     "AuthBackend",
     "AuthMiddleware",
@@ -59,7 +61,9 @@ __all__ = [
     "app_root",
     "bearer_token",
     "cross_site",
+    "request_credential",
     "request_user",
+    "set_credential",
 ]
 
 #: The user of the request being served (set by :class:`AuthMiddleware`), for code that has
@@ -70,6 +74,11 @@ CURRENT_USER: ContextVar[User | None] = ContextVar("procgen_current_user", defau
 SESSION_COOKIE = "procgen_session"
 _SCOPE_KEY = "procgen.user"
 _ROOT_KEY = "procgen.root"
+_CREDENTIAL_KEY = "procgen.credential"
+#: :func:`request_credential` of a request authenticated by an ``Authorization: Bearer`` token.
+BEARER = "bearer"
+#: :func:`request_credential` of a request authenticated by the session cookie.
+SESSION = "session"
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 log = logging.getLogger("procgen.auth")
 
@@ -199,19 +208,26 @@ class DevAuth:
         return f"<DevAuth {self.users!r}>"
 
     async def authenticate(self, conn: HTTPConnection) -> User | None:
-        """A bearer token first, else the session cookie."""
+        """A bearer token first, else the session cookie (recorded: :func:`set_credential`)."""
         token = bearer_token(conn)
         if token is not None:
-            return self.users.by_token(token)
+            user = self.users.by_token(token)
+            if user is not None:
+                set_credential(conn, BEARER)
+            return user
         cookie = conn.cookies.get(SESSION_COOKIE)
         user_id = self.sessions.read(cookie) if cookie else None
-        return self.users.user(user_id) if user_id is not None else None
+        user = self.users.user(user_id) if user_id is not None else None
+        if user is not None:
+            set_credential(conn, SESSION)
+        return user
 
 
 class AuthMiddleware:
     """Runs an :class:`AuthBackend` once per HTTP request (pure ASGI, so context variables
     reach the endpoint): the user is in ``scope`` (:func:`request_user`) and in
-    :data:`CURRENT_USER`. A backend that fails leaves the caller anonymous
+    :data:`CURRENT_USER`, with the credential that authenticated them
+    (:func:`request_credential`). A backend that fails leaves the caller anonymous
     (and logs why)."""
 
     def __init__(self, app: ASGIApp, backend: AuthBackend) -> None:
@@ -222,11 +238,19 @@ class AuthMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        scope.pop(_CREDENTIAL_KEY, None)  # only the backend below may say how
+        conn = HTTPConnection(scope)
         try:
-            user = await self.backend.authenticate(HTTPConnection(scope))
+            user = await self.backend.authenticate(conn)
         except Exception:  # a broken SSO must not turn every page into a 500
             log.exception("authentication backend %r failed", self.backend)
             user = None
+        if user is None:
+            scope.pop(_CREDENTIAL_KEY, None)
+        elif _CREDENTIAL_KEY not in scope:
+            # a backend that does not say: a browser never adds a Bearer header by itself
+            scheme = conn.headers.get("authorization", "").partition(" ")[0]
+            scope[_CREDENTIAL_KEY] = BEARER if scheme.lower() == "bearer" else "other"
         scope[_SCOPE_KEY] = user
         scope.setdefault(_ROOT_KEY, scope.get("root_path", ""))
         token = CURRENT_USER.set(user)
@@ -242,6 +266,21 @@ def request_user(conn: HTTPConnection) -> User | None:
     return user if isinstance(user, User) else None
 
 
+def set_credential(conn: HTTPConnection, kind: str) -> None:
+    """Record how a backend authenticated the request: :data:`BEARER` for a token the client
+    sent itself (no cross-site check), :data:`SESSION` or anything else for credentials a
+    browser may send on its own (cookies, HTTP Basic, client certificates)."""
+    conn.scope[_CREDENTIAL_KEY] = kind
+
+
+def request_credential(conn: HTTPConnection) -> str | None:
+    """How the request's user was authenticated (see :func:`set_credential`); None when
+    anonymous. A backend that records nothing counts as :data:`BEARER` when the request has
+    an ``Authorization: Bearer`` header, else as ``"other"``."""
+    kind = conn.scope.get(_CREDENTIAL_KEY)
+    return kind if isinstance(kind, str) else None
+
+
 def app_root(conn: HTTPConnection) -> str:
     """Where procgen's app is mounted (``""`` at the root): the path cookies are scoped to."""
     root = conn.scope.get(_ROOT_KEY, conn.scope.get("root_path", ""))
@@ -251,12 +290,14 @@ def app_root(conn: HTTPConnection) -> str:
 def cross_site(request: Request, trusted: tuple[str, ...] = ()) -> bool:
     """Whether an unsafe request must be refused as cross-site request forgery.
 
-    Only requests whose credentials the browser adds by itself (no ``Authorization``
-    header) are at risk. They must say they come from this site (``Sec-Fetch-Site``, else
-    ``Origin``), or, from clients that send neither, carry an ``X-CSRF-Token`` header equal
-    to the ``procgen_csrf`` cookie.
+    Only requests authenticated by a bearer token (:func:`request_credential` is
+    :data:`BEARER`) are exempt: no browser adds that header by itself. Any other request, even
+    one with another ``Authorization`` header (``Basic``, which browsers do resend, or a token
+    the backend ignored) when its session cookie authenticated it, must say it comes from this
+    site (``Sec-Fetch-Site``, else ``Origin``), or, from clients that send neither, carry an
+    ``X-CSRF-Token`` header equal to the ``procgen_csrf`` cookie.
     """
-    if request.method not in _UNSAFE or "authorization" in request.headers:
+    if request.method not in _UNSAFE or request_credential(request) == BEARER:
         return False
     verdict = same_origin(request, trusted)
     if verdict is not None:

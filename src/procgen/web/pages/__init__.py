@@ -9,7 +9,7 @@ actions, papers), :mod:`~procgen.web.pages.papers` (forms 01-05 as view models),
 :mod:`~procgen.web.pages.history` (the history in plain words),
 :mod:`~procgen.web.pages.actions` (actions as forms), :mod:`~procgen.web.pages.worklist`,
 :mod:`~procgen.web.pages.context`, :mod:`~procgen.web.pages.dossier`,
-:mod:`~procgen.web.pages.labels`, :mod:`~procgen.web.pages.rendering`,
+:mod:`~procgen.web.pages.labels`, :mod:`~procgen.web.pages.page_renderer`,
 :mod:`~procgen.web.pages.pdf`. See ``docs/pages.md``.
 """
 

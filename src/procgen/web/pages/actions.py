@@ -24,6 +24,7 @@ from procgen.i18n import translator
 from procgen.service.records import ActionChoice, Upload
 from procgen.spec.inputs import BUILTIN_INPUTS
 from procgen.spec.models import Action, Field, ResolvedCase
+from procgen.types import Locale
 from procgen.web.apply.views import ErrorItem, FieldView, ViewBuilder, dom_id
 from procgen.web.pages.labels import step_label
 from procgen.workflow import DenialCode
@@ -115,7 +116,7 @@ def action_fields(action: Action) -> tuple[Field, ...]:
     return builtin + action.inputs
 
 
-def denial_text(code: DenialCode | None, locale: str) -> str:
+def denial_text(code: DenialCode | None, locale: Locale) -> str:
     """Why an action is not available, in words."""
     message = _DENIALS.get(code) if code is not None else None
     return translator(locale).gettext(message) if message else ""
@@ -126,7 +127,7 @@ def action_forms(
     case: ResolvedCase,
     *,
     code: str,
-    locale: str,
+    locale: Locale,
     field_type: Callable[[str], Any],
     values: Mapping[str, list[str]] | None = None,
     errors: Mapping[Loc, str] | None = None,
@@ -186,7 +187,7 @@ def _iso_date(text: str) -> str | None:
     return None
 
 
-def _value(f: Field, text: str, locale: str) -> tuple[Any, str | None]:
+def _value(f: Field, text: str, locale: Locale) -> tuple[Any, str | None]:
     """A posted string as the input's JSON value, or a message."""
     label = f.label.get(locale)
     if f.type == "date":
@@ -211,7 +212,7 @@ def parse_action_post(
     action: Action,
     pairs: Sequence[tuple[str, str]],
     uploads: Sequence[tuple[str, Upload]],
-    locale: str,
+    locale: Locale,
 ) -> ActionPost:
     """Read a posted action form: ``pairs`` are its text fields, ``uploads`` its files.
 

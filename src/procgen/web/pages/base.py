@@ -36,15 +36,15 @@ from procgen.store.records import EventRecord
 from procgen.types import Locale
 from procgen.web.auth.backends import DevAuth, request_user
 from procgen.web.pages.dossier import DossierFile
+from procgen.web.pages.page_renderer import PageRenderer, url
 from procgen.web.pages.papers import PAPERS, build_paper
-from procgen.web.pages.rendering import PageProblem, PageRenderer, url
-from procgen.web.security import BodyTooLarge, FormOptions, csrf_ok, limited, request_locale
+from procgen.web.rendering import PageProblem, html_endpoint, read_form
+from procgen.web.security import FormOptions
 
 __all__ = ["Handler", "PagesBase", "PagesOptions", "not_found"]
 
 T = TypeVar("T")
 Handler = Callable[[Request, Locale], Awaitable[Response]]
-_FORMS = "procgen.pages.forms"  # scope key: forms parsed for a request, closed after it
 
 
 @dataclass(frozen=True)
@@ -104,34 +104,20 @@ class PagesBase:
         return await anyio.to_thread.run_sync(functools.partial(function, *args, **kwargs))
 
     def endpoint(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-        """Wrap ``handler``: language, error pages, closing parsed forms."""
+        """Wrap ``handler`` (:func:`~procgen.web.rendering.html_endpoint`), the service's
+        errors shown as pages: sign in, not found, refused, busy, changed meanwhile, bad input."""
+        return html_endpoint(self.renderer, handler, recover=self._recover)
 
-        async def run(request: Request) -> Response:
-            locale = request_locale(request)
-            try:
-                return await handler(request, locale)
-            except PageProblem as problem:
+    def _recover(self, request: Request, exc: Exception, locale: Locale) -> Response | None:
+        if isinstance(exc, Unauthenticated):
+            return self.sign_in(request, locale)
+        if isinstance(exc, Conflict):  # e.g. the dossier changed while the page was read
+            reload = self.conflict_problem(request, exc, request.url.path)
+            return self.renderer.problem(request, reload, locale)
+        for kind, problem in _PROBLEMS:
+            if isinstance(exc, kind):
                 return self.renderer.problem(request, problem, locale)
-            except Unauthenticated:
-                return self.sign_in(request, locale)
-            except NotFound:
-                return self.renderer.problem(request, _NOT_FOUND, locale)
-            except Forbidden:
-                return self.renderer.problem(request, _FORBIDDEN, locale)
-            except Busy:
-                return self.renderer.problem(request, _BUSY, locale)
-            except Conflict as exc:  # e.g. the dossier changed while the page was read
-                reload = self.conflict_problem(request, exc, request.url.path)
-                return self.renderer.problem(request, reload, locale)
-            except Invalid:
-                return self.renderer.problem(request, _INVALID, locale)
-            except BodyTooLarge:
-                return self.renderer.problem(request, _TOO_LARGE, locale)
-            finally:
-                for form in request.scope.get(_FORMS, ()):
-                    await form.close()
-
-        return run
+        return None
 
     def sign_in(self, request: Request, locale: Locale) -> Response:
         """Send an anonymous visitor to the login page, or say they must sign in."""
@@ -145,22 +131,7 @@ class PagesBase:
 
     async def form(self, request: Request, *, limit: int, max_files: int = 0) -> FormData:
         """The posted form, once the request is known to come from this site."""
-        trusted = self.options.forms.trusted_origins
-        body = limited(request, limit)
-        try:
-            form = await body.form(
-                max_files=max_files,
-                max_fields=self.options.forms.max_fields,
-                max_part_size=self.options.forms.max_field_size,
-            )
-        except BodyTooLarge:
-            raise
-        except Exception as exc:  # the parsers raise HTTPException, KeyError, ValueError...
-            raise PageProblem(400, "Bad request", "The form could not be read.") from exc
-        request.scope.setdefault(_FORMS, []).append(form)
-        if not csrf_ok(body, form, trusted):
-            raise PageProblem(403, "Request refused", "This form was sent from another site.")
-        return form
+        return await read_form(request, self.options.forms, limit=limit, max_files=max_files)
 
     @staticmethod
     async def split(form: FormData) -> tuple[list[tuple[str, str]], list[tuple[str, Upload]]]:
@@ -258,8 +229,14 @@ class PagesBase:
 _FORBIDDEN = PageProblem(403, "Request refused", "You may not do this.")
 _INVALID = PageProblem(400, "Bad request", "The form could not be read.")
 _BUSY = PageProblem(503, "Please try again", "Reload this page in a moment.")
-_TOO_LARGE = PageProblem(413, "Too much data", "The files sent were too large.")
 _NOT_FOUND = PageProblem(404, "Page not found", "There is no such page, or you may not see it.")
+#: The page each of the service's errors is shown as (Conflict and Unauthenticated aside).
+_PROBLEMS: tuple[tuple[type[Exception], PageProblem], ...] = (
+    (NotFound, _NOT_FOUND),
+    (Forbidden, _FORBIDDEN),
+    (Busy, _BUSY),
+    (Invalid, _INVALID),
+)
 
 
 def not_found() -> PageProblem:

@@ -15,6 +15,7 @@ from procgen.files import accept_attribute, canonical, human_size
 from procgen.i18n import translator
 from procgen.service.records import ActionChoice
 from procgen.spec.models import Document, Field, ProcedureSpec
+from procgen.types import Locale
 from procgen.web.apply.views import SummaryRow, format_answer
 from procgen.web.pages.actions import ActionForm, action_forms
 from procgen.web.pages.dossier import DossierFile
@@ -84,7 +85,7 @@ class UploadView:
     error: str | None
 
 
-def data_rows(spec: ProcedureSpec, data: Mapping[str, Any], locale: str) -> list[SummaryRow]:
+def data_rows(spec: ProcedureSpec, data: Mapping[str, Any], locale: Locale) -> list[SummaryRow]:
     """The dossier's answers as summary rows (groups and list items as headings)."""
     gettext = translator(locale).gettext
     rows: list[SummaryRow] = []
@@ -110,7 +111,7 @@ def data_rows(spec: ProcedureSpec, data: Mapping[str, Any], locale: str) -> list
     return rows
 
 
-def _document_label(file: DossierFile, document_id: str, locale: str) -> str:
+def _document_label(file: DossierFile, document_id: str, locale: Locale) -> str:
     for d in file.case.documents:
         if d.id == document_id:
             return d.label.get(locale)
@@ -118,7 +119,7 @@ def _document_label(file: DossierFile, document_id: str, locale: str) -> str:
 
 
 def document_rows(
-    file: DossierFile, locale: str, file_url: Callable[[str], str] | None
+    file: DossierFile, locale: Locale, file_url: Callable[[str], str] | None
 ) -> list[DocumentRow]:
     """The files received, in order, with a download link when ``file_url`` is given."""
     return [
@@ -133,7 +134,7 @@ def document_rows(
     ]
 
 
-def paper_rows(file: DossierFile, locale: str, paper_url: PaperUrl) -> list[PaperRow]:
+def paper_rows(file: DossierFile, locale: Locale, paper_url: PaperUrl) -> list[PaperRow]:
     """Links to the dossier's papers (02, 03 and 04 once per event they record)."""
     by_seq = {e.seq: e for e in file.events}
     rows = []
@@ -145,7 +146,7 @@ def paper_rows(file: DossierFile, locale: str, paper_url: PaperUrl) -> list[Pape
 
 
 def upload_views(
-    documents: Sequence[Document], errors: Mapping[Loc, str], locale: str
+    documents: Sequence[Document], errors: Mapping[Loc, str], locale: Locale
 ) -> list[UploadView]:
     """File inputs for ``documents`` (``document-<id>``), with the service's errors."""
     gettext = translator(locale).gettext
@@ -176,7 +177,7 @@ def upload_views(
 def _forms(
     file: DossierFile,
     choices: Sequence[ActionChoice],
-    locale: str,
+    locale: Locale,
     field_type: Callable[[str], Any],
     action_url: Callable[[str], str],
     values: Mapping[str, list[str]] | None,
@@ -194,7 +195,7 @@ def _forms(
 def officer_context(
     file: DossierFile,
     choices: Sequence[ActionChoice],
-    locale: str,
+    locale: Locale,
     *,
     field_type: Callable[[str], Any],
     action_url: Callable[[str], str],
@@ -237,7 +238,7 @@ def officer_context(
 def applicant_context(
     file: DossierFile,
     choices: Sequence[ActionChoice],
-    locale: str,
+    locale: Locale,
     *,
     field_type: Callable[[str], Any],
     action_url: Callable[[str], str] | None,

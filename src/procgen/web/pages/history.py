@@ -15,6 +15,7 @@ from procgen.i18n import format_date, translator
 from procgen.spec.inputs import BUILTIN_INPUTS
 from procgen.spec.models import NationalStatus, Outcome
 from procgen.store.records import EventRecord
+from procgen.types import Locale
 from procgen.web.pages.dossier import DossierFile
 from procgen.web.pages.labels import (
     action_label,
@@ -96,7 +97,7 @@ class Tracking:
     lines: tuple[HistoryLine, ...]
 
 
-def _value(name: str, value: object, locale: str) -> str:
+def _value(name: str, value: object, locale: Locale) -> str:
     if isinstance(value, str) and name.endswith(("date", "appointment")):
         try:
             return format_date(dt.date.fromisoformat(value[:10]), locale)
@@ -107,7 +108,7 @@ def _value(name: str, value: object, locale: str) -> str:
     return "" if value is None else str(value)
 
 
-def _input_label(file: DossierFile, event: EventRecord, name: str, locale: str) -> str:
+def _input_label(file: DossierFile, event: EventRecord, name: str, locale: Locale) -> str:
     step = next((s for s in file.case.steps if s.id == event.from_step), None)
     action = next((a for a in step.actions if a.id == event.action), None) if step else None
     declared = {f.id: f for f in action.inputs} if action is not None else {}
@@ -115,7 +116,7 @@ def _input_label(file: DossierFile, event: EventRecord, name: str, locale: str) 
     return known.label.get(locale) if known is not None else name
 
 
-def history_lines(file: DossierFile, locale: str, *, officer: bool) -> tuple[HistoryLine, ...]:
+def history_lines(file: DossierFile, locale: Locale, *, officer: bool) -> tuple[HistoryLine, ...]:
     """The events, oldest first; ``officer`` shows every input and who acted."""
     _ = translator(locale).gettext
     lines = []
@@ -155,7 +156,7 @@ def applicant_must_act(file: DossierFile) -> bool:
     return file.record.open and step is not None and step.role == "applicant"
 
 
-def next_step(file: DossierFile, locale: str) -> NextStep:
+def next_step(file: DossierFile, locale: Locale) -> NextStep:
     """What the applicant must do now (see :class:`NextStep`)."""
     _ = translator(locale).gettext
     record, agency = file.record, file.spec.agency.name.get(locale)
@@ -191,7 +192,7 @@ def next_step(file: DossierFile, locale: str) -> NextStep:
     return NextStep("wait", message)
 
 
-def tracking(file: DossierFile, locale: str) -> Tracking:
+def tracking(file: DossierFile, locale: Locale) -> Tracking:
     """The tracking page of a dossier, in the applicant's words."""
     record = file.record
     return Tracking(

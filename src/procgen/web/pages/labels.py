@@ -28,6 +28,7 @@ from procgen.spec.models import (
     ResolvedCase,
     Step,
 )
+from procgen.types import Locale
 from procgen.workflow import LiveStatus, Timeliness
 
 __all__ = [
@@ -55,7 +56,7 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 Gettext = Callable[..., str]
 
-# The national status catalogue (DOMAIN.md section 2): msgids, translated in ui.po.
+# The national status codes (docs/domain.md §3.1): msgids, translated in ui.po.
 _STATUS = {
     NationalStatus.INTEROPERATING: "Transferred between agencies",
     NationalStatus.RECEIVING: "Submitted, not yet accepted",
@@ -112,7 +113,7 @@ def find_action(case: ResolvedCase, step_id: str | None, action_id: str) -> Acti
     return next((a for a in step.actions if a.id == action_id), None) if step else None
 
 
-def step_label(case: ResolvedCase, step_id: str | None, locale: str) -> str:
+def step_label(case: ResolvedCase, step_id: str | None, locale: Locale) -> str:
     """What a step is called in the spec (its id as words when it has no label)."""
     step = find_step(case, step_id)
     if step is not None and step.label is not None:
@@ -120,7 +121,7 @@ def step_label(case: ResolvedCase, step_id: str | None, locale: str) -> str:
     return humanise(step_id or "")
 
 
-def action_label(case: ResolvedCase, step_id: str | None, action_id: str, locale: str) -> str:
+def action_label(case: ResolvedCase, step_id: str | None, action_id: str, locale: Locale) -> str:
     """What an action is called: the spec's label, else built-in words for known ids."""
     action = find_action(case, step_id, action_id)
     if action is not None and action.label is not None:
@@ -133,7 +134,7 @@ def action_label(case: ResolvedCase, step_id: str | None, action_id: str, locale
     return humanise(action_id)
 
 
-def role_label(spec: ProcedureSpec, role: str | None, locale: str) -> str:
+def role_label(spec: ProcedureSpec, role: str | None, locale: Locale) -> str:
     """What a role is called (the applicant and the service itself included)."""
     _ = translator(locale).gettext
     if role == "applicant":
@@ -146,27 +147,27 @@ def role_label(spec: ProcedureSpec, role: str | None, locale: str) -> str:
     return humanise(role or "")
 
 
-def status_label(status: NationalStatus | None, locale: str) -> str:
+def status_label(status: NationalStatus | None, locale: Locale) -> str:
     """The national status in words ("" when the step has none)."""
     return translator(locale).gettext(_STATUS[status]) if status is not None else ""
 
 
-def outcome_label(outcome: Outcome | None, locale: str) -> str:
+def outcome_label(outcome: Outcome | None, locale: Locale) -> str:
     """How a dossier ended, in words ("" while open)."""
     return translator(locale).gettext(_OUTCOME[outcome]) if outcome is not None else ""
 
 
-def channel_label(channel: Channel, locale: str) -> str:
+def channel_label(channel: Channel, locale: Locale) -> str:
     """How a dossier was filed."""
     return translator(locale).gettext(_CHANNEL[Channel(channel)])
 
 
-def live_status_label(status: LiveStatus | None, locale: str) -> str:
+def live_status_label(status: LiveStatus | None, locale: Locale) -> str:
     """The text of a due-date badge (never colour alone)."""
     return translator(locale).gettext(_LIVE[status]) if status is not None else ""
 
 
-def timeliness_label(timeliness: Timeliness | None, locale: str) -> str:
+def timeliness_label(timeliness: Timeliness | None, locale: Locale) -> str:
     """Early, on time or late, in words."""
     return translator(locale).gettext(_TIMELINESS[timeliness]) if timeliness else ""
 
@@ -180,7 +181,7 @@ _UNITS = {  # the form pages' msgids (ui.po): the same words on the start page a
 }
 
 
-def deadline_text(deadline: Deadline | None, locale: str) -> str:
+def deadline_text(deadline: Deadline | None, locale: Locale) -> str:
     """A legal time limit in words (``7 ngày làm việc``), "" when it is not a duration."""
     if deadline is None or deadline.within is None:
         return ""
@@ -190,14 +191,14 @@ def deadline_text(deadline: Deadline | None, locale: str) -> str:
     return translator(locale).gettext(text, amount=f"{amount.normalize():f}")
 
 
-def local_date(moment: dt.datetime | None, locale: str) -> str:
+def local_date(moment: dt.datetime | None, locale: Locale) -> str:
     """The local date of ``moment`` as the reader writes dates ("" for None)."""
     if moment is None:
         return ""
     return format_date(moment.astimezone(VIETNAM).date(), locale)
 
 
-def local_datetime(moment: dt.datetime | None, locale: str) -> str:
+def local_datetime(moment: dt.datetime | None, locale: Locale) -> str:
     """The local date and time of ``moment`` to the minute ("" for None):
     ``09:00 15/04/2025`` (vi), ``15 Apr 2025, 09:00`` (en)."""
     if moment is None:

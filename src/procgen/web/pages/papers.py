@@ -34,6 +34,7 @@ from babel.dates import format_date as babel_date
 from procgen.i18n import format_date, translator
 from procgen.spec.models import NationalStatus, Outcome
 from procgen.store.records import EventRecord
+from procgen.types import Locale
 from procgen.web.pages.dossier import DossierFile, step_timeliness
 from procgen.web.pages.labels import (
     VIETNAM,
@@ -155,7 +156,7 @@ def paper_events(file: DossierFile, form: str) -> list[EventRecord]:
     return []
 
 
-def available_papers(file: DossierFile, locale: str) -> list[PaperLink]:
+def available_papers(file: DossierFile, locale: Locale) -> list[PaperLink]:
     """The papers this dossier has, in form order: 01 and 05 always, the others per event."""
     _ = translator(locale).gettext
     links = [PaperLink("01", _(PAPERS["01"]))]
@@ -165,7 +166,7 @@ def available_papers(file: DossierFile, locale: str) -> list[PaperLink]:
     return links
 
 
-def _who(file: DossierFile, event: EventRecord | None, locale: str) -> str:
+def _who(file: DossierFile, event: EventRecord | None, locale: Locale) -> str:
     if event is None or event.role in (None, "applicant", "system"):
         return ""
     role = role_label(file.spec, event.role, locale)
@@ -180,7 +181,7 @@ def _applicant(file: DossierFile) -> dict[str, str]:
     return lines
 
 
-def long_date(moment: dt.datetime, locale: str) -> str:
+def long_date(moment: dt.datetime, locale: Locale) -> str:
     """A paper's date line: ``ngày 24 tháng 06 năm 2025`` (vi), ``24 June 2025`` (en)."""
     day = moment.astimezone(VIETNAM).date()
     if locale == "en":
@@ -188,7 +189,9 @@ def long_date(moment: dt.datetime, locale: str) -> str:
     return f"ngày {day:%d} tháng {day:%m} năm {day:%Y}"
 
 
-def _head(file: DossierFile, form: str, event: EventRecord | None, locale: str) -> dict[str, Any]:
+def _head(
+    file: DossierFile, form: str, event: EventRecord | None, locale: Locale
+) -> dict[str, Any]:
     _ = translator(locale).gettext
     spec = file.spec
     moment = event.at if event is not None else file.record.received_at
@@ -205,7 +208,7 @@ def _head(file: DossierFile, form: str, event: EventRecord | None, locale: str) 
     }
 
 
-def _documents(file: DossierFile, event_seq: int, locale: str) -> list[DocumentLine]:
+def _documents(file: DossierFile, event_seq: int, locale: Locale) -> list[DocumentLine]:
     received: dict[str, list[str]] = {}
     for attachment in file.files_of(event_seq):
         received.setdefault(attachment.document_id, []).append(attachment.filename)
@@ -222,7 +225,7 @@ def _documents(file: DossierFile, event_seq: int, locale: str) -> list[DocumentL
     return lines
 
 
-def _receipt(file: DossierFile, locale: str) -> Paper:
+def _receipt(file: DossierFile, locale: Locale) -> Paper:
     submission = file.events[0]
     intake = submission if submission.role not in (None, "applicant") else None
     if intake is None:  # filed online: the officer who first handled it
@@ -253,7 +256,7 @@ def _reason(event: EventRecord) -> str:
     return str(event.inputs.get("reason") or event.inputs.get("note") or "")
 
 
-def _supplement(file: DossierFile, event: EventRecord, locale: str) -> Paper:
+def _supplement(file: DossierFile, event: EventRecord, locale: Locale) -> Paper:
     waiting = next((v for v in file.visits() if v.entered.seq == event.seq), None)
     details = {
         "reason": _reason(event),
@@ -265,7 +268,7 @@ def _supplement(file: DossierFile, event: EventRecord, locale: str) -> Paper:
     return Paper(**_head(file, "02", event, locale), details=details)
 
 
-def _refusal(file: DossierFile, event: EventRecord, locale: str) -> Paper:
+def _refusal(file: DossierFile, event: EventRecord, locale: Locale) -> Paper:
     details = {
         "reason": _reason(event),
         "at_intake": event.outcome is Outcome.NOT_ACCEPTED,
@@ -275,7 +278,7 @@ def _refusal(file: DossierFile, event: EventRecord, locale: str) -> Paper:
     return Paper(**_head(file, "03", event, locale), details=details)
 
 
-def _apology(file: DossierFile, event: EventRecord, locale: str) -> Paper:
+def _apology(file: DossierFile, event: EventRecord, locale: Locale) -> Paper:
     new = event.inputs.get("new_appointment")
     details = {
         "reason": _reason(event),
@@ -286,7 +289,7 @@ def _apology(file: DossierFile, event: EventRecord, locale: str) -> Paper:
     return Paper(**_head(file, "04", event, locale), details=details)
 
 
-def _iso_date(value: Any, locale: str) -> str:
+def _iso_date(value: Any, locale: Locale) -> str:
     if isinstance(value, str):
         try:
             return format_date(dt.date.fromisoformat(value[:10]), locale)
@@ -297,7 +300,7 @@ def _iso_date(value: Any, locale: str) -> str:
     return ""
 
 
-def _control(file: DossierFile, locale: str) -> Paper:
+def _control(file: DossierFile, locale: Locale) -> Paper:
     _ = translator(locale).gettext
     rows: list[ControlRow] = []
     for visit in file.visits():
@@ -343,7 +346,7 @@ def _control(file: DossierFile, locale: str) -> Paper:
 
 
 def build_paper(
-    file: DossierFile, form: str, locale: str, *, seq: int | None = None
+    file: DossierFile, form: str, locale: Locale, *, seq: int | None = None
 ) -> Paper | None:
     """Form ``form`` filled for the dossier, or None when it does not have that paper.
 

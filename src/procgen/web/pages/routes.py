@@ -32,15 +32,13 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from procgen import forms
-from procgen.forms import FieldTypeRegistry
 from procgen.service import DossierService, Filed
 from procgen.types import Locale
 from procgen.web.auth.backends import DevAuth
 from procgen.web.pages.base import PagesOptions
 from procgen.web.pages.citizen import CitizenPages
 from procgen.web.pages.dossiers import DossierPages
-from procgen.web.pages.rendering import NAMESPACE, PageRenderer, url
+from procgen.web.pages.page_renderer import NAMESPACE, PageRenderer, url
 from procgen.web.pages.tracking import TrackingPages
 from procgen.web.templating import template_environment
 
@@ -91,23 +89,22 @@ def page_routes(
     service: DossierService,
     *,
     templates_dir: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
-    field_types: FieldTypeRegistry | None = None,
     options: PagesOptions | None = None,
     auth: DevAuth | None = None,
 ) -> list[BaseRoute]:
     """The routes of the citizen and officer pages, to mount in any Starlette app.
 
     Args:
-        service: the dossier service the pages read and act through.
+        service: the dossier service the pages read and act through (action inputs use the
+            widgets of the field types its procedures were compiled with).
         templates_dir: a directory (or several) searched before procgen's templates; a
             ``<procedure code>/`` subdirectory overrides templates for one procedure (e.g.
             ``BQP-UAV-01/papers/form-01.html``).
-        field_types: the deployment's field types (action inputs use their widgets).
         options: limits, sign-in URL, PDF papers.
         auth: the development backend, to serve ``/sign-in`` and ``/sign-out`` pages.
     """
-    types = field_types if field_types is not None else forms.default_field_types()
     renderer = PageRenderer(template_environment(templates_dir))
+    types = service.registry.field_types
     pages = _Pages(service, renderer, options or PagesOptions(), field_type=types.get, auth=auth)
     return pages.routes()
 

@@ -52,7 +52,7 @@ class TrackedActing(Protocol):
         *,
         files: Mapping[str, Sequence[Upload]] | None = None,
         if_match_version: int | None = None,
-        locale: str = "vi",
+        locale: Locale = "vi",
     ) -> DossierView:
         """Take ``action`` as the applicant (the errors of ``DossierService.act``)."""
         ...
@@ -97,6 +97,8 @@ class TrackingPages(PagesBase):
 
     async def _find(self, number: str, secret: str) -> Tracked | None:
         if not number or not secret:
+            return None
+        if not (number.isprintable() and secret.isprintable()):  # NUL, controls: no dossier
             return None
         try:
             return await self.call(self.service.track, number, secret)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from procgen.registry import Registry
 from procgen.service.records import User, Worklist, WorklistEntry, WorklistQuery
 from procgen.spec.duration import parse_duration
+from procgen.types import Locale
 from procgen.web.pages.labels import (
     live_status_label,
     local_date,
@@ -90,7 +91,7 @@ def _page(text: str | None) -> int:
 
 
 def read_filters(
-    params: Mapping[str, str], user: User, registry: Registry, locale: str
+    params: Mapping[str, str], user: User, registry: Registry, locale: Locale
 ) -> WorklistFilters:
     """The filters of the query string, keeping only values this officer can use."""
     specs = [s for s in registry.specs(latest=True) if user.roles & s.role_ids()]
@@ -147,7 +148,7 @@ def worklist_query(
     )
 
 
-def _row(entry: WorklistEntry, locale: str) -> WorklistRow:
+def _row(entry: WorklistEntry, locale: Locale) -> WorklistRow:
     record = entry.record
     case = next((c for c in entry.spec.effective_cases() if c.id == record.case_id), None)
     step = step_label(case, record.step, locale) if case else record.step
@@ -168,6 +169,6 @@ def _row(entry: WorklistEntry, locale: str) -> WorklistRow:
     )
 
 
-def worklist_rows(worklist: Worklist, locale: str) -> list[WorklistRow]:
+def worklist_rows(worklist: Worklist, locale: Locale) -> list[WorklistRow]:
     """The rows of one page."""
     return [_row(entry, locale) for entry in worklist.entries]

@@ -1,6 +1,6 @@
 """Rendering the citizen and officer pages: templates, shared context, headers, cookies.
 
-The pages reuse the form pages' renderer (:class:`~procgen.web.apply.rendering.TemplateRenderer`),
+The pages share the form pages' renderer (:class:`~procgen.web.rendering.TemplateRenderer`),
 layout (``forms/base.html``), stylesheet and security rules (:mod:`procgen.web.security`):
 the same Content-Security-Policy, the same double-submit CSRF cookie, the same language
 cookie, so one visitor moves between the wizard and these pages without noticing. Routes are
@@ -14,32 +14,14 @@ from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
 
-from procgen.i18n import translator
-from procgen.web.apply.rendering import TemplateRenderer
+from procgen.types import Locale
+from procgen.web.rendering import PageProblem, TemplateRenderer
 
 __all__ = ["NAMESPACE", "PageProblem", "PageRenderer", "url"]
 
 #: The prefix of every page route's name.
 NAMESPACE = "procgen.pages."
-
-
-class PageProblem(Exception):
-    """Stops a request with an error page in the reader's language.
-
-    ``title`` and ``message`` are msgids of the ``ui`` catalogue; ``links`` are
-    ``(msgid, url)`` pairs offered on the page (e.g. "Reload the dossier").
-    """
-
-    def __init__(
-        self, status: int, title: str, message: str, *, links: tuple[tuple[str, str], ...] = ()
-    ) -> None:
-        super().__init__(f"{status} {title}")
-        self.status = status
-        self.title = title
-        self.message = message
-        self.links = links
 
 
 def url(request: Request, route: str, **params: Any) -> str:
@@ -61,7 +43,11 @@ class PageRenderer(TemplateRenderer):
             :func:`procgen.web.templating.template_environment`).
     """
 
-    def shared(self, request: Request, locale: str, gettext: Callable[..., str]) -> dict[str, Any]:
+    problem_template = "citizen/problem.html"
+
+    def shared(
+        self, request: Request, locale: Locale, gettext: Callable[..., str]
+    ) -> dict[str, Any]:
         """The form pages' shared context, with the pages' navigation."""
         return super().shared(request, locale, gettext) | {
             "home_url": url(request, "catalogue"),
@@ -81,14 +67,3 @@ class PageRenderer(TemplateRenderer):
     def cookie_path(self, request: Request) -> str | None:
         """Where the pages are mounted."""
         return _root(request)
-
-    def problem(self, request: Request, problem: PageProblem, locale: str) -> Response:
-        """The error page of ``problem``."""
-        _ = translator(locale).gettext
-        context = {
-            "locale": locale,
-            "title": _(problem.title),
-            "message": _(problem.message),
-            "links": [(_(label), href) for label, href in problem.links],
-        }
-        return self.render(request, "citizen/problem.html", context, status=problem.status)

@@ -168,7 +168,7 @@ def render_diagrams_page(specs: Iterable[ProcedureSpec], *, locale: Locale = "vi
     lines = [
         "# Workflow diagrams",
         "",
-        "<!-- Generated from the specs by procgen.workflow.graph.render_diagrams_page: "
+        "<!-- Generated from the specs by procgen.workflow.diagrams.render_diagrams_page: "
         "do not edit by hand. -->",
         "",
         "The workflow of every case of every procedure bundled under `definitions/`, drawn",

@@ -1,68 +1,31 @@
-"""Turning a wizard state into HTML responses: templates, shared context, security headers."""
+"""The form pages' renderer: the shared page renderer plus the field views of a wizard state."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from procgen.i18n import LOCALES, translator
+from procgen.i18n import translator
+from procgen.types import Locale
 from procgen.web.apply.state import WizardState
-from procgen.web.apply.views import RADIO_LIMIT, ErrorItem, FieldView, ViewBuilder, dom_id
+from procgen.web.apply.views import ErrorItem, FieldView, ViewBuilder, dom_id
 from procgen.web.apply.wizard import Loc, WizardPage, row_count
-from procgen.web.security import changed_cookies, csrf_token, secure_headers
-from procgen.web.templating import template_names
+from procgen.web.rendering import TemplateRenderer
 
 __all__ = [
     "ADDRESS_PARTS",
     "NAMESPACE",
-    "HttpProblem",
-    "LangLink",
     "Renderer",
-    "TemplateRenderer",
     "error_items",
-    "lang_links",
     "url",
     "walk_views",
 ]
 
 ADDRESS_PARTS = ("commune", "street")
-_LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 NAMESPACE = "procgen.forms."
-
-
-class HttpProblem(Exception):
-    """Stops a request with an error page (404, 400, 403, 413) in the user's language."""
-
-    def __init__(self, status: int, title: str, message: str) -> None:
-        super().__init__(f"{status} {title}")
-        self.status = status
-        self.title = title
-        self.message = message
-
-
-@dataclass(frozen=True)
-class LangLink:
-    """A link to the same page in another interface language."""
-
-    code: str
-    label: str
-    url: str
-    current: bool
-
-
-def lang_links(request: Request, locale: str) -> list[LangLink]:
-    """The page in each interface language (the query string kept, ``lang`` replaced)."""
-    links = []
-    for code in LOCALES:
-        query = request.url.include_query_params(lang=code).query
-        label = _LANGUAGE_NAMES[code]
-        links.append(LangLink(code, label, f"{request.url.path}?{query}", code == locale))
-    return links
 
 
 def url(request: Request, route: str, **params: Any) -> str:
@@ -94,67 +57,6 @@ def error_items(errors: Mapping[Loc, str], anchors: Callable[[Loc], str | None])
     return items
 
 
-class TemplateRenderer:
-    """Renders templates with the context every page shares, security headers and cookies.
-
-    The form pages and the citizen/officer pages differ only in their shared context
-    (:meth:`shared`) and in the path their cookies are scoped to (:meth:`cookie_path`).
-
-    Args:
-        env: the Jinja2 environment (see :func:`procgen.web.templating.template_environment`).
-    """
-
-    def __init__(self, env: jinja2.Environment) -> None:
-        self.env = env
-
-    def shared(self, request: Request, locale: str, gettext: Callable[..., str]) -> dict[str, Any]:
-        """The context every template gets, before the page's own."""
-        return {
-            "_": gettext,
-            "locale": locale,
-            "service_name": gettext("Online public services"),
-            "lang_links": lang_links(request, locale),
-            "errors": (),
-            "radio_limit": RADIO_LIMIT,
-            "back_url": None,
-        }
-
-    def cookie_path(self, request: Request) -> str | None:
-        """The path the CSRF and language cookies are scoped to (None: the forms' root)."""
-        return None
-
-    def render(
-        self,
-        request: Request,
-        name: str,
-        context: Mapping[str, Any],
-        *,
-        code: str | None = None,
-        status: int = 200,
-    ) -> Response:
-        """Render template ``name`` (the procedure's override first) as an HTML response."""
-        locale = str(context.get("locale") or "vi")
-        token = csrf_token(request)
-        base = self.shared(request, locale, translator(locale).gettext)
-        base["csrf_token"] = token
-        base.update(context)
-        template = self.env.select_template(template_names(name, code))
-        response = HTMLResponse(template.render(base), status_code=status)
-        self.finish(request, response, locale, token)
-        return response
-
-    def redirect(self, request: Request, location: str, locale: str) -> Response:
-        """A 303 See Other to ``location`` (a path), with the usual headers and cookies."""
-        response = RedirectResponse(location, status_code=303)
-        self.finish(request, response, locale, None)
-        return response
-
-    def finish(self, request: Request, response: Response, locale: str, token: str | None) -> None:
-        """Security headers, and the language and CSRF cookies when they change."""
-        cookies = changed_cookies(request, locale, token)
-        secure_headers(response, request, cookies=cookies, path=self.cookie_path(request))
-
-
 class Renderer(TemplateRenderer):
     """The form pages' renderer: templates plus the field views of a procedure's form.
 
@@ -167,19 +69,14 @@ class Renderer(TemplateRenderer):
         super().__init__(env)
         self.field_type = field_type
 
-    def shared(self, request: Request, locale: str, gettext: Callable[..., str]) -> dict[str, Any]:
+    def shared(
+        self, request: Request, locale: Locale, gettext: Callable[..., str]
+    ) -> dict[str, Any]:
         """The shared context, with the form pages' links."""
         return super().shared(request, locale, gettext) | {
             "home_url": url(request, "index"),
             "static_url": lambda path: url(request, "static", path=path),
         }
-
-    def problem(self, request: Request, problem: HttpProblem, locale: str) -> Response:
-        """An error page."""
-        gettext = translator(locale).gettext
-        title, message = gettext(problem.title), gettext(problem.message)
-        context = {"locale": locale, "title": title, "message": message}
-        return self.render(request, "forms/error.html", context, status=problem.status)
 
     # ------------------------------------------------------------------ page views
 
