@@ -426,8 +426,8 @@ def main() -> None:
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
     today = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
-    spec = Registry.from_path(DEFINITIONS).get(CODE)
-    payload = example_payload(spec, today=today)
+    form = Registry.from_path(DEFINITIONS).get(CODE).form
+    payload = example_payload(form, today=today)
     share = args.seconds / (len(backends) * len(APPS) * args.rounds)
     print(
         f"POST {PATH}: {args.requests} requests per round (at most {share:.1f} s), "
