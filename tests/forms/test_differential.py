@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -41,7 +42,9 @@ from jsonschema import Draft202012Validator
 from pydantic import BaseModel, ValidationError
 
 from procgen.forms import (
+    CompiledForm,
     FieldTypeRegistry,
+    compile_form,
     default_field_types,
     error_check,
     example_payload,
@@ -260,19 +263,26 @@ def _typed(value: Any) -> Any:
     return type(value).__name__, repr(value)
 
 
-def same_as_exact(spec: ProcedureSpec, payload: Any) -> None:
+@functools.cache
+def _forms(name: str) -> tuple[CompiledForm, CompiledForm]:
+    """The compiled form of spec ``name`` with its fast paths, and without them (compiled once)."""
+    spec = _specs()[name]
+    return compile_form(spec), compile_form(spec, exact_types())
+
+
+def same_as_exact(name: str, payload: Any) -> None:
     """The model with its fast paths and without them agree on ``payload``, errors included."""
-    fast, exact = payload_model(spec), payload_model(spec, field_types=exact_types())
+    fast, exact = (form.model() for form in _forms(name))
     assert outcome(fast, payload) == outcome(exact, payload), payload
 
 
 @pytest.mark.parametrize("name", [*bundled_names(), "every-type"])
 def test_model_and_schema_accept_the_same_payloads(name: str) -> None:
-    spec = _specs()[name]
-    schema = payload_schema(spec)
+    form = _forms(name)[0]
+    schema = payload_schema(form)
     Draft202012Validator.check_schema(schema)
     validator = Draft202012Validator(schema)
-    model = payload_model(spec)
+    model = payload_model(form)
     generated = payloads(schema)
     outcomes: list[bool] = []
 
@@ -287,7 +297,7 @@ def test_model_and_schema_accept_the_same_payloads(name: str) -> None:
         assert structurally_valid(model, payload) is expected, (
             f"jsonschema says {expected}: {[e.message for e in validator.iter_errors(payload)][:3]}"
         )
-        same_as_exact(spec, payload)
+        same_as_exact(name, payload)
         outcomes.append(expected)
 
     agree()
@@ -316,10 +326,10 @@ def _neighbours(schema: dict[str, Any], base: Any) -> Iterator[Any]:
 def test_model_and_schema_agree_next_to_every_value(name: str) -> None:
     """Every value of full payloads (the example payload, and a few with every field present),
     replaced by each of its mutations, one at a time: a systematic check next to the limits."""
-    spec = _specs()[name]
-    schema = payload_schema(spec)
+    form = _forms(name)[0]
+    schema = payload_schema(form)
     validator = Draft202012Validator(schema)
-    model = payload_model(spec)
+    model = payload_model(form)
     checked: list[int] = []
 
     def around(base: Any) -> None:
@@ -327,10 +337,10 @@ def test_model_and_schema_agree_next_to_every_value(name: str) -> None:
         for payload in _neighbours(schema, base):
             expected = validator.is_valid(payload)
             assert structurally_valid(model, payload) is expected, payload
-            same_as_exact(spec, payload)
+            same_as_exact(name, payload)
             checked.append(1)
 
-    around(example_payload(spec, today=TODAY))
+    around(example_payload(form, today=TODAY))
 
     @settings(max_examples=3, deadline=None, phases=[Phase.generate], database=None)
     @given(payloads(schema, full=True))
