@@ -13,13 +13,14 @@ resembles, so ``except ValueError`` still works::
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import warnings
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from procgen.spec.diagnostics import Diagnostic
 
-__all__ = ["ConfigurationError", "ProcgenError", "SpecError"]
+__all__ = ["ConfigurationError", "ProcgenError", "SpecError", "deprecated_names"]
 
 
 class ProcgenError(Exception):
@@ -46,3 +47,26 @@ class SpecError(ProcgenError, ValueError):
         count = len(self.diagnostics)
         head = f"{count} problem{'s' if count != 1 else ''} in procedure spec"
         return "\n".join([head, *(d.format() for d in self.diagnostics)])
+
+
+def deprecated_names(
+    module: str, renamed: Mapping[str, tuple[Callable[[], object], str]]
+) -> Callable[[str], object]:
+    """A module ``__getattr__`` that still answers old names, with a ``DeprecationWarning``.
+
+    ``renamed`` maps each old name to a function giving the object now answered (called on
+    use, so a module may name what it cannot import eagerly) and the sentence that says what to
+    use instead::
+
+        __getattr__ = deprecated_names(__name__, {"DossierClock": (lambda: CaseDeadlines,
+                                                                   "use CaseDeadlines")})
+    """
+
+    def lookup(name: str) -> object:
+        if name not in renamed:
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        target, advice = renamed[name]
+        warnings.warn(f"{module}.{name} is deprecated: {advice}", DeprecationWarning, stacklevel=2)
+        return target()
+
+    return lookup

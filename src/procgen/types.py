@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+from procgen.errors import deprecated_names
+
 __all__ = ["Locale"]
 
 #: The user interface languages: Vietnamese first, English second.
@@ -17,14 +19,6 @@ Locale: TypeAlias = Literal["vi", "en"]
 _REMOVED = ("ActionId", "DocumentId", "FieldId", "ProcedureCode", "RoleId", "StepId")
 
 
-def __getattr__(name: str) -> object:
-    if name in _REMOVED:
-        import warnings
-
-        warnings.warn(
-            f"procgen.types.{name} is deprecated: it was an alias of str; use str",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return str
-    raise AttributeError(f"module 'procgen.types' has no attribute {name!r}")
+__getattr__ = deprecated_names(
+    __name__, {name: (lambda: str, "it was an alias of str; use str") for name in _REMOVED}
+)

@@ -13,6 +13,7 @@ out), :mod:`~procgen.store.repository` (:class:`DossierStore`), :mod:`~procgen.s
 :mod:`~procgen.store.migrations` (Alembic). See ``docs/storage.md``.
 """
 
+from procgen.errors import deprecated_names
 from procgen.store.attachments import AttachmentStorage, FileStorage, store_attachment
 from procgen.store.drafts import Drafts
 from procgen.store.engine import DEFAULT_URL, create_engine_for
@@ -96,16 +97,10 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    renamed = {"NotFound": RecordNotFound, "Conflict": WriteConflict}  # in 0.2
-    if name in renamed:
-        import warnings
-
-        new = renamed[name].__name__
-        warnings.warn(
-            f"procgen.store.{name} is now procgen.store.{new} (the service keeps {name})",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return renamed[name]
-    raise AttributeError(f"module 'procgen.store' has no attribute {name!r}")
+__getattr__ = deprecated_names(  # renamed in 0.2; the service keeps NotFound and Conflict
+    __name__,
+    {
+        "NotFound": (lambda: RecordNotFound, "use procgen.store.RecordNotFound"),
+        "Conflict": (lambda: WriteConflict, "use procgen.store.WriteConflict"),
+    },
+)

@@ -16,7 +16,7 @@ from the built-in it resembles. The web layer maps them to HTTP: :class:`RecordN
 
 from __future__ import annotations
 
-from procgen.errors import ProcgenError
+from procgen.errors import ProcgenError, deprecated_names
 
 __all__ = [
     "ChecksumMismatch",
@@ -90,16 +90,10 @@ class ChecksumMismatch(StoreError):
     """Stored bytes no longer hash to the checksum recorded when they were written."""
 
 
-def __getattr__(name: str) -> object:
-    renamed = {"NotFound": RecordNotFound, "Conflict": WriteConflict}  # in 0.2
-    if name in renamed:
-        import warnings
-
-        new = renamed[name].__name__
-        warnings.warn(
-            f"procgen.store.errors.{name} is now {new} (the service keeps {name})",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return renamed[name]
-    raise AttributeError(f"module 'procgen.store.errors' has no attribute {name!r}")
+__getattr__ = deprecated_names(  # renamed in 0.2; the service keeps NotFound and Conflict
+    __name__,
+    {
+        "NotFound": (lambda: RecordNotFound, "use RecordNotFound"),
+        "Conflict": (lambda: WriteConflict, "use WriteConflict"),
+    },
+)

@@ -18,6 +18,7 @@ injected :class:`Clock`. The store and web layers call it.
     True
 """
 
+from procgen.errors import deprecated_names
 from procgen.workflow.calendar import WorkingCalendar
 from procgen.workflow.calendar_config import CalendarConfig
 from procgen.workflow.clock import Clock, ManualClock, SystemClock, as_utc
@@ -117,21 +118,10 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    if name == "DossierClock":  # renamed in 0.2: "clock" is the time source only
-        import warnings
-
-        warnings.warn(
-            "procgen.workflow.DossierClock is now CaseDeadlines", DeprecationWarning, stacklevel=2
-        )
-        return CaseDeadlines
-    if name == "LeadTimeViolation":  # renamed in 0.2: one name for a date that comes too soon
-        import warnings
-
-        warnings.warn(
-            "procgen.workflow.LeadTimeViolation is now LeadTimeProblem",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return LeadTimeProblem
-    raise AttributeError(f"module 'procgen.workflow' has no attribute {name!r}")
+__getattr__ = deprecated_names(  # renamed in 0.2
+    __name__,
+    {
+        "DossierClock": (lambda: CaseDeadlines, "use CaseDeadlines (a clock is a time source)"),
+        "LeadTimeViolation": (lambda: LeadTimeProblem, "use LeadTimeProblem"),
+    },
+)

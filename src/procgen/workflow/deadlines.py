@@ -24,7 +24,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple
 
-from procgen.errors import ConfigurationError, ProcgenError
+from procgen.errors import ConfigurationError, ProcgenError, deprecated_names
 from procgen.spec.duration import Duration, DurationUnit
 from procgen.workflow.calendar import WorkingCalendar
 from procgen.workflow.clock import as_utc
@@ -70,19 +70,15 @@ class Pause(NamedTuple):
     end: datetime
 
 
-def __getattr__(name: str) -> object:
-    if name == "LeadTimeViolation":  # renamed in 0.2: one name for a date that comes too soon
-        import warnings
+def _lead_time_problem() -> object:
+    from procgen.workflow.leadtimes import LeadTimeProblem
 
-        from procgen.workflow.leadtimes import LeadTimeProblem
+    return LeadTimeProblem
 
-        warnings.warn(
-            "procgen.workflow.deadlines.LeadTimeViolation is now procgen.workflow.LeadTimeProblem",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return LeadTimeProblem
-    raise AttributeError(f"module 'procgen.workflow.deadlines' has no attribute {name!r}")
+
+__getattr__ = deprecated_names(  # renamed in 0.2
+    __name__, {"LeadTimeViolation": (_lead_time_problem, "use procgen.workflow.LeadTimeProblem")}
+)
 
 
 def _annual(year: int, month: int, day: int) -> date:
