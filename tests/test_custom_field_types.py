@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from starlette.applications import Starlette
 from typer.testing import CliRunner
 
 import procgen
@@ -104,14 +105,19 @@ def project(tmp_path: Path, definitions: Path, monkeypatch: pytest.MonkeyPatch) 
 # --------------------------------------------------------------------------- 1. the app, the API
 
 
-def test_create_app_serves_the_type_through_the_api(definitions: Path, tmp_path: Path) -> None:
-    app = procgen.create_app(
+@pytest.fixture
+def app(definitions: Path, tmp_path: Path) -> Starlette:
+    """The whole service over the example's spec, with the example's field types."""
+    return procgen.create_app(
         definitions,
         field_types=_types(),
         database_url=f"sqlite:///{tmp_path / 'procgen.sqlite3'}",
         create_schema=True,
         storage=tmp_path / "attachments",
     )
+
+
+def test_create_app_serves_the_type_through_the_api(app: Starlette) -> None:
     with make_client(app) as client:
         schema = client.get(f"/api/procedures/{CODE}/schema").json()
         unit_code = schema["properties"]["unit"]["properties"]["code"]
@@ -194,14 +200,7 @@ def test_the_wizard_renders_the_type_refuses_a_bad_code_and_takes_a_good_one(
     assert submission.cleaned_data["unit"]["code"] == GOOD
 
 
-def test_the_full_app_serves_the_wizard_with_the_type(definitions: Path, tmp_path: Path) -> None:
-    app = procgen.create_app(
-        definitions,
-        field_types=_types(),
-        database_url=f"sqlite:///{tmp_path / 'procgen.sqlite3'}",
-        create_schema=True,
-        storage=tmp_path / "attachments",
-    )
+def test_the_full_app_serves_the_wizard_with_the_type(app: Starlette) -> None:
     with make_client(app) as client:
         driver = WizardDriver(client, _spec(), prefix="/dich-vu")
         page = driver.start(lang="vi")
